@@ -1,0 +1,32 @@
+//! 通道：几个工人线程把结果发回主线程。
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Parser;
+use lesson_01::start_workers;
+
+/// 启动若干工人线程，通过通道收集它们的消息。
+#[derive(Parser)]
+struct Args {
+    /// 工人数量
+    #[arg(long, default_value_t = 3)]
+    workers: usize,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    support::run(|| real_main(args.workers))
+}
+
+fn real_main(workers: usize) -> Result<()> {
+    let rx = start_workers(workers)?;
+    // 消息到达的顺序取决于线程调度；排序后再打印，输出才稳定。
+    let mut messages: Vec<String> = rx.iter().collect();
+    messages.sort();
+    for m in &messages {
+        println!("主线程收到：{m}");
+    }
+    println!("一共收到 {} 条消息，所有发送端都已关闭，通道结束", messages.len());
+    Ok(())
+}

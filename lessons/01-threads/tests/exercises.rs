@@ -1,0 +1,75 @@
+//! 第 01 课练习的评分检查。`workbook grade 01` 运行学习者的版本；
+//! 平时的 `cargo test` 证明参考答案通过、未动手的练习不通过。
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread::{self, JoinHandle, ThreadId};
+
+use testkit::{exercise, wait_until, with_deadline};
+
+fn check_named(run_named: fn(&str, &str) -> (String, ThreadId)) {
+    let (text, id) = with_deadline("run_named", move || run_named("工人甲", "你好"));
+    assert_eq!(text, "工人甲: 你好", "返回的文字不对");
+    assert_ne!(
+        id,
+        thread::current().id(),
+        "返回的是调用者自己的线程编号：这段代码要在新线程里运行"
+    );
+    let (text, _) = with_deadline("run_named", move || run_named("线程2", "123"));
+    assert_eq!(text, "线程2: 123", "名字和参数要来自调用者，而不是写死的");
+}
+
+fn check_stop(start_worker: fn(Arc<AtomicBool>, Arc<AtomicU64>) -> JoinHandle<()>) {
+    let running = Arc::new(AtomicBool::new(true));
+    let counter = Arc::new(AtomicU64::new(0));
+    let handle = start_worker(Arc::clone(&running), Arc::clone(&counter));
+    wait_until("工作线程开始计数（counter 变大）", || {
+        counter.load(Ordering::Relaxed) > 0
+    });
+    assert!(
+        !handle.is_finished(),
+        "running 还是 true，工作线程却已经结束了"
+    );
+    running.store(false, Ordering::Relaxed);
+    wait_until("把 running 设为 false 后工作线程结束", || handle.is_finished());
+    handle.join().expect("工作线程不应该 panic");
+}
+
+fn check_scoped(sum_chunks: fn(&[u64], usize) -> Vec<(String, u64)>) {
+    let data: Vec<u64> = (1..=10).collect();
+    let got = with_deadline("sum_chunks", move || sum_chunks(&data, 4));
+    let want = vec![
+        ("部分-0".to_string(), 10),
+        ("部分-1".to_string(), 26),
+        ("部分-2".to_string(), 19),
+    ];
+    assert_eq!(got, want, "1..=10 每 4 个一块：名字或各块的和不对");
+    let got = with_deadline("sum_chunks", move || sum_chunks(&[], 3));
+    assert!(got.is_empty(), "空数据应当返回空的 Vec");
+    let got = with_deadline("sum_chunks", move || sum_chunks(&[7], 5));
+    assert_eq!(got, vec![("部分-0".to_string(), 7)], "只有一个数时只有一块");
+}
+
+exercise!(
+    l01_named,
+    "exercises/named.rs",
+    check_named,
+    lesson_01::exercises::named::run_named,
+    lesson_01::solutions::named::run_named,
+);
+
+exercise!(
+    l01_stop,
+    "exercises/stop.rs",
+    check_stop,
+    lesson_01::exercises::stop::start_worker,
+    lesson_01::solutions::stop::start_worker,
+);
+
+exercise!(
+    l01_scoped,
+    "exercises/scoped.rs",
+    check_scoped,
+    lesson_01::exercises::scoped::sum_chunks,
+    lesson_01::solutions::scoped::sum_chunks,
+);

@@ -1,0 +1,136 @@
+//! 每一课的程序都会用到的几件小事，集中在这里，免得每个 `main` 都重写一遍：
+//!
+//! - [`run`]：把 `anyhow::Error` 变成一段给人看的中文错误，退出码 1，不 panic、不打印回溯；
+//! - [`bind`] / [`connect`]：在常见失败（端口被占用、服务端没开）时给出下一步该做什么；
+//! - [`announce`]：服务端的**第一行输出**写出真正绑定到的地址并立即刷新，
+//!   测试和 `workbook` 运行器都靠这一行得知端口。
+
+use std::fmt::Display;
+use std::io::{self, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use colored::Colorize;
+
+/// 客户端默认的读超时：对方一直不说话时，最多等这么久就报错，而不是永远卡住。
+pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
+
+/// 运行程序主体；出错时打印中文错误链并以退出码 1 结束。
+///
+/// 用法：`fn main() -> ExitCode { support::run(real_main) }`
+pub fn run(body: impl FnOnce() -> Result<()>) -> ExitCode {
+    match body() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            report(&err);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// 把错误链打印到标准错误：第一行是发生了什么，后面每行是更底层的原因。
+pub fn report(err: &anyhow::Error) {
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(stderr, "{} {}", "错误：".red().bold(), err);
+    for cause in err.chain().skip(1) {
+        let _ = writeln!(stderr, "  {} {}", "原因：".yellow(), describe_cause(cause));
+    }
+}
+
+/// 常见的系统错误附上中文说明，其余的原样显示。
+fn describe_cause(cause: &(dyn std::error::Error + 'static)) -> String {
+    if let Some(io_err) = cause.downcast_ref::<io::Error>() {
+        let hint = match io_err.kind() {
+            io::ErrorKind::ConnectionRefused => "连接被拒绝（对方端口上没有程序在监听）",
+            io::ErrorKind::AddrInUse => "地址已被占用（已有程序在用这个端口）",
+            io::ErrorKind::AddrNotAvailable => "本机没有这个地址",
+            io::ErrorKind::PermissionDenied => "权限不够（小于 1024 的端口需要管理员权限）",
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => "等待超时，对方没有回应",
+            io::ErrorKind::ConnectionReset => "连接被对方重置",
+            io::ErrorKind::UnexpectedEof => "对方提前关闭了连接",
+            io::ErrorKind::InvalidData => "数据格式不对",
+            _ => "",
+        };
+        if !hint.is_empty() {
+            return format!("{hint}；系统信息：{io_err}");
+        }
+    }
+    cause.to_string()
+}
+
+/// 把 `host` 和 `port` 解析成地址（`host` 可以是 `localhost` 这样的名字）。
+pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>> {
+    let addrs: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .with_context(|| format!("无法解析地址 {host}:{port}，请检查 --host"))?
+        .collect();
+    anyhow::ensure!(!addrs.is_empty(), "地址 {host}:{port} 没有对应的 IP");
+    Ok(addrs)
+}
+
+/// 绑定一个 TCP 监听套接字。端口被占用时提示换一个端口，或用 `--port 0` 让系统挑一个。
+pub fn bind(host: &str, port: u16) -> Result<TcpListener> {
+    let addrs = resolve(host, port)?;
+    TcpListener::bind(&addrs[..]).with_context(|| bind_failed(host, port))
+}
+
+/// 绑定一个 UDP 套接字，错误信息与 [`bind`] 相同。
+pub fn bind_udp(host: &str, port: u16) -> Result<UdpSocket> {
+    let addrs = resolve(host, port)?;
+    UdpSocket::bind(&addrs[..]).with_context(|| bind_failed(host, port))
+}
+
+fn bind_failed(host: &str, port: u16) -> String {
+    format!("无法监听 {host}:{port}。如果端口被占用，请先关掉占用它的程序，或换一个端口（--port 0 让系统挑一个空闲端口）")
+}
+
+/// 连接服务端，带连接超时和读写超时。连不上时告诉用户怎样启动服务端。
+///
+/// `lesson` 是课号（如 `"03"`），用来拼出提示里的命令。
+pub fn connect(host: &str, port: u16, timeout: Duration, lesson: &str) -> Result<TcpStream> {
+    let addrs = resolve(host, port)?;
+    let mut last_err = None;
+    for addr in &addrs {
+        match TcpStream::connect_timeout(addr, timeout) {
+            Ok(stream) => {
+                stream.set_read_timeout(Some(timeout))?;
+                stream.set_write_timeout(Some(timeout))?;
+                return Ok(stream);
+            }
+            Err(err) => last_err = Some(err),
+        }
+    }
+    let err = last_err.expect("resolve 至少返回一个地址");
+    Err(anyhow::Error::new(err).context(format!(
+        "连不上服务端 {host}:{port}。服务端在运行吗？先在另一个终端里启动它：just lesson {lesson} server"
+    )))
+}
+
+/// 服务端启动后的第一行输出：写出真正绑定到的地址，并立即刷新。
+///
+/// 这一行的格式是约定：测试和运行器从中找出第一个能解析成 `SocketAddr` 的词。
+pub fn announce(what: impl Display, addr: SocketAddr) {
+    let mut out = io::stdout().lock();
+    let _ = writeln!(out, "{what} 正在监听 {addr}");
+    let _ = out.flush();
+}
+
+/// 打印一行并立即刷新标准输出。
+///
+/// 标准输出接到管道（测试、运行器）时是块缓冲的；服务端边运行边打印，
+/// 所以每行都要刷新，观察的人才能按时看到。
+pub fn say(line: impl Display) {
+    let mut out = io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+/// 读超时的错误在不同系统上的 `ErrorKind` 不同（`WouldBlock` 或 `TimedOut`），统一判断。
+pub fn is_timeout(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}

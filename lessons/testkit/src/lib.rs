@@ -1,0 +1,430 @@
+//! 测试用的小工具：把程序当作**真实进程**启动，读它的输出，测试结束时一定关掉它。
+//!
+//! 约定（见 `lessons/README.md`）：服务端打印的第一行里含有它真正绑定的地址。
+//! [`Proc::server`] 读这一行得到地址，所以测试从不使用固定端口。
+//! 每次等待都有期限：等不到就让测试失败并说明在等什么，绝不会一直挂着。
+//! `Proc` 被丢弃时（包括测试 panic 时）会杀掉进程，不留下任何后台程序。
+
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// 一次等待的默认期限。足够宽松，慢机器上也不会误报；真卡住时测试也会结束。
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+/// 进程的一行输出，标明来自标准输出还是标准错误。
+#[derive(Debug, Clone)]
+enum Line {
+    Out(String),
+    Err(String),
+}
+
+/// 一个正在运行的子进程。
+pub struct Proc {
+    name: String,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: Receiver<Line>,
+    stdout: Vec<String>,
+    stderr: Vec<String>,
+    addr: Option<SocketAddr>,
+}
+
+/// 进程结束后收集到的全部输出。
+#[derive(Debug)]
+pub struct Finished {
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Proc {
+    /// 启动一个程序（标准输入、输出、错误都接到管道上），不等待任何输出。
+    pub fn spawn<I, S>(program: &str, args: I) -> Proc
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut child = Command::new(program)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env_remove("RUST_BACKTRACE")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("无法启动 {program}: {e}"));
+        let (tx, rx) = mpsc::channel();
+        let out = child.stdout.take().expect("stdout 是管道");
+        let err = child.stderr.take().expect("stderr 是管道");
+        let tx2 = tx.clone();
+        thread::spawn(move || forward(out, tx, Line::Out));
+        thread::spawn(move || forward(err, tx2, Line::Err));
+        let name = PathBuf::from(program)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| program.to_string());
+        Proc {
+            name,
+            stdin: child.stdin.take(),
+            child,
+            lines: rx,
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            addr: None,
+        }
+    }
+
+    /// 启动一个服务端，读它的第一行输出并从中取出地址。
+    ///
+    /// 调用者应传入 `--port 0`，让系统挑选空闲端口。
+    pub fn server<I, S>(program: &str, args: I) -> Proc
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut proc = Proc::spawn(program, args);
+        let first = proc.next_stdout_line(DEADLINE).unwrap_or_else(|| {
+            let rest = proc.kill_and_collect();
+            panic!(
+                "服务端 {} 没有在期限内打印出监听地址。\nstdout:\n{}\nstderr:\n{}",
+                proc.name, rest.stdout, rest.stderr
+            )
+        });
+        let addr = parse_addr(&first)
+            .unwrap_or_else(|| panic!("服务端第一行里没有地址：{first:?}"));
+        proc.addr = Some(addr);
+        proc
+    }
+
+    /// 服务端绑定到的地址（只对 [`Proc::server`] 启动的进程有意义）。
+    pub fn addr(&self) -> SocketAddr {
+        self.addr.expect("这个进程不是用 Proc::server 启动的")
+    }
+
+    /// 服务端端口的字符串形式，方便直接传给客户端的 `--port`。
+    pub fn port(&self) -> String {
+        self.addr().port().to_string()
+    }
+
+    /// 往标准输入写一行（自动补上换行）。
+    pub fn send_line(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("标准输入已经关闭");
+        writeln!(stdin, "{line}").expect("写标准输入失败");
+        stdin.flush().expect("刷新标准输入失败");
+    }
+
+    /// 往标准输入写原始字节。
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("标准输入已经关闭");
+        stdin.write_all(bytes).expect("写标准输入失败");
+        stdin.flush().expect("刷新标准输入失败");
+    }
+
+    /// 关闭标准输入（对方读到 EOF）。
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// 等到标准输出出现满足条件的一行，返回那一行；期限内等不到就让测试失败。
+    pub fn expect_line(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + DEADLINE;
+        // 先看已经收到的行。
+        if let Some(line) = self.stdout.iter().find(|l| pred(l)) {
+            return line.clone();
+        }
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.next_stdout_line(left) {
+                Some(line) if pred(&line) => return line,
+                Some(_) => continue,
+                None => {
+                    let stdout = self.stdout.join("\n");
+                    let stderr = self.stderr.join("\n");
+                    panic!(
+                        "{} 没有在期限内输出 {what}。\n到目前为止的 stdout:\n{stdout}\nstderr:\n{stderr}",
+                        self.name
+                    );
+                }
+            }
+        }
+    }
+
+    /// 等到标准输出出现包含 `needle` 的一行。
+    pub fn expect_stdout(&mut self, needle: &str) -> String {
+        self.expect_line(&format!("包含 {needle:?} 的一行"), |l| l.contains(needle))
+    }
+
+    /// 到目前为止收到的标准输出（不等待）。
+    pub fn stdout_so_far(&mut self) -> String {
+        self.drain();
+        self.stdout.join("\n")
+    }
+
+    /// 到目前为止收到的标准错误（不等待）。
+    pub fn stderr_so_far(&mut self) -> String {
+        self.drain();
+        self.stderr.join("\n")
+    }
+
+    /// 进程还在运行吗？
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// 关闭标准输入，等进程自己退出（期限内不退出就杀掉并让测试失败），返回全部输出。
+    pub fn finish(mut self) -> Finished {
+        self.close_stdin();
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(_)) => break,
+                Ok(None) if Instant::now() < deadline => {
+                    // 按期限轮询进程状态；这不是用睡眠来“等对方准备好”，只是检查频率。
+                    thread::sleep(Duration::from_millis(5));
+                }
+                _ => {
+                    let rest = self.kill_and_collect();
+                    panic!(
+                        "{} 没有在期限内退出。\nstdout:\n{}\nstderr:\n{}",
+                        self.name, rest.stdout, rest.stderr
+                    );
+                }
+            }
+        }
+        self.collect()
+    }
+
+    /// 杀掉进程（服务端通常不会自己退出），返回全部输出。
+    pub fn kill_and_collect(&mut self) -> Finished {
+        let _ = self.child.kill();
+        self.collect()
+    }
+
+    fn collect(&mut self) -> Finished {
+        let status = self.child.wait().expect("等待子进程失败");
+        // 进程已退出，管道会在读完后关闭，所以这里的等待是有限的。
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => self.keep(line),
+                Err(_) => break,
+            }
+        }
+        Finished {
+            status,
+            stdout: join_lines(&self.stdout),
+            stderr: join_lines(&self.stderr),
+        }
+    }
+
+    fn next_stdout_line(&mut self, timeout: Duration) -> Option<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(Line::Out(l)) => {
+                    self.stdout.push(l.clone());
+                    return Some(l);
+                }
+                Ok(Line::Err(l)) => self.stderr.push(l),
+                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {
+                    return None
+                }
+            }
+        }
+    }
+
+    fn drain(&mut self) {
+        while let Ok(line) = self.lines.try_recv() {
+            self.keep(line);
+        }
+    }
+
+    fn keep(&mut self, line: Line) {
+        match line {
+            Line::Out(l) => self.stdout.push(l),
+            Line::Err(l) => self.stderr.push(l),
+        }
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn join_lines(lines: &[String]) -> String {
+    let mut s = lines.join("\n");
+    if !lines.is_empty() {
+        s.push('\n');
+    }
+    s
+}
+
+/// 一行一行地转发输出；不是合法 UTF-8 的部分用 U+FFFD 代替，测试照样能看到。
+fn forward(stream: impl Read, tx: mpsc::Sender<Line>, wrap: fn(String) -> Line) {
+    let mut reader = BufReader::new(stream);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match reader.read_until(b'\n', &mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {
+                while buf.last() == Some(&b'\n') || buf.last() == Some(&b'\r') {
+                    buf.pop();
+                }
+                if tx.send(wrap(String::from_utf8_lossy(&buf).into_owned())).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// 从一行文字里找出第一个能解析为 `SocketAddr` 的词。
+pub fn parse_addr(line: &str) -> Option<SocketAddr> {
+    line.split(|c: char| c.is_whitespace() || "，,。()（）".contains(c))
+        .find_map(|word| word.parse().ok())
+}
+
+/// 运行一个程序直到结束（有期限），标准输入给定，返回输出。
+pub fn run<I, S>(program: &str, args: I, stdin: &str) -> Finished
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let mut proc = Proc::spawn(program, args);
+    proc.send_bytes(stdin.as_bytes());
+    proc.finish()
+}
+
+/// 找到 `python3`；找不到时打印一句说明（互通测试因此跳过），返回 `None`。
+pub fn python3(test: &str) -> Option<&'static str> {
+    let ok = Command::new("python3")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if ok {
+        Some("python3")
+    } else {
+        eprintln!("跳过 {test}：这台机器上没有 python3");
+        None
+    }
+}
+
+/// 把输出里会变化的部分（端口）换成固定文字，好与书里保存的输出比较。
+pub fn normalize(text: &str, replacements: &[(&str, &str)]) -> String {
+    let mut out = text.replace("\r\n", "\n");
+    for (from, to) in replacements {
+        out = out.replace(from, to);
+    }
+    out
+}
+
+/// 比较实际输出与书中保存的输出文件；不一致时给出重新生成的方法。
+///
+/// 设置环境变量 `UPDATE_OUTPUT=1` 运行测试会重写该文件（随后请检查 `git diff`）。
+pub fn assert_matches_saved(path: &str, actual: &str) {
+    if std::env::var_os("UPDATE_OUTPUT").is_some() {
+        std::fs::write(path, actual).unwrap_or_else(|e| panic!("写 {path} 失败：{e}"));
+        return;
+    }
+    let saved = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("读 {path} 失败：{e}（用 UPDATE_OUTPUT=1 生成它）"));
+    assert_eq!(
+        saved, actual,
+        "书中保存的输出 {path} 与程序的实际输出不一致；确认改动无误后用 UPDATE_OUTPUT=1 重新生成"
+    );
+}
+
+/// 证明一道练习“未完成时不及格”：如果练习文件里还有 `todo!(`（即学习者还没动手），
+/// 运行评分检查必须失败。学习者已经动手（文件里没有 `todo!(` 了）时，说明一句并跳过，
+/// 因为那时检查的是学习者自己的代码，它理应能通过。
+pub fn assert_fails_untouched(file: &str, check: impl FnOnce() + std::panic::UnwindSafe) {
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("读 {file} 失败：{e}"));
+    if !text.contains("todo!(") {
+        eprintln!("{file} 已经不含 todo!()，跳过“未完成必须不及格”的检查");
+        return;
+    }
+    let result = std::panic::catch_unwind(check);
+    assert!(
+        result.is_err(),
+        "{file} 还没有完成（含 todo!()），评分检查却通过了：这道题的检查太松"
+    );
+}
+
+/// 为一道练习生成三个测试：
+///
+/// - `$id`：检查学习者的实现，标了 `#[ignore]`，由 `workbook grade` 用 `--ignored` 运行；
+/// - `$id::solution_passes`：参考答案必须通过；
+/// - `$id::untouched_exercise_fails`：未动手的练习必须不通过。
+///
+/// `$check` 是接受实现（函数）的检查函数，失败时用中文 panic 说明哪里不对。
+#[macro_export]
+macro_rules! exercise {
+    ($id:ident, $file:literal, $check:ident, $learner:expr, $solution:expr $(,)?) => {
+        #[test]
+        #[ignore = "练习：用 workbook grade 评分"]
+        fn $id() {
+            $check($learner)
+        }
+
+        mod $id {
+            #[test]
+            fn solution_passes() {
+                super::$check($solution)
+            }
+
+            #[test]
+            fn untouched_exercise_fails() {
+                $crate::assert_fails_untouched(
+                    concat!(env!("CARGO_MANIFEST_DIR"), "/", $file),
+                    || super::$check($learner),
+                )
+            }
+        }
+    };
+}
+
+/// 在期限内等条件成立（按期限轮询，不是用睡眠等对方就绪）；等不到就 panic 并说明在等什么。
+pub fn wait_until(what: &str, cond: impl Fn() -> bool) {
+    let deadline = Instant::now() + DEADLINE;
+    while !cond() {
+        assert!(Instant::now() < deadline, "等了 {DEADLINE:?} 仍未满足：{what}");
+        thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// 在另一个线程里运行 `f`，最多等 `DEADLINE`；超时则 panic（测试失败而不是挂住）。
+/// `f` 里的 panic 会原样传回来。
+pub fn with_deadline<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    let handle = thread::spawn(move || {
+        let out = f();
+        let _ = tx.send(());
+        out
+    });
+    match rx.recv_timeout(DEADLINE) {
+        Ok(()) => match handle.join() {
+            Ok(v) => v,
+            Err(p) => std::panic::resume_unwind(p),
+        },
+        Err(RecvTimeoutError::Disconnected) => match handle.join() {
+            Ok(v) => v,
+            Err(p) => std::panic::resume_unwind(p),
+        },
+        Err(RecvTimeoutError::Timeout) => panic!("{what} 超过 {DEADLINE:?} 还没有结束"),
+    }
+}

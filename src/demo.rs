@@ -1,0 +1,360 @@
+//! 演示：按 `lesson.toml` 里的步骤启动真实的服务端和客户端进程，
+//! 把双方的输出按发生的先后交错显示，每行标明是谁说的，并用颜色区分。
+//!
+//! 不留后台进程：演示结束、某一方失败、超时，都会关掉所有启动过的进程；
+//! 在 Linux 上还请内核在运行器意外退出时（比如被 kill）替我们关掉它们。
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context, Result};
+use colored::{Color, Colorize};
+
+use crate::lessons::{DemoStep, Lesson, Role};
+
+enum Event {
+    Line { proc: usize, text: String, stderr: bool },
+    Exited { proc: usize, status: ExitStatus },
+}
+
+struct Running {
+    label: String,
+    color: Color,
+    pid: u32,
+    role: Role,
+    exits: bool,
+    expect_code: i32,
+    stdin: Option<ChildStdin>,
+    close_stdin_when: Option<String>,
+    first_line: Option<String>,
+    status: Option<ExitStatus>,
+    killed: bool,
+}
+
+struct Demo<'a> {
+    lesson: &'a Lesson,
+    bin_dir: &'a Path,
+    tx: Sender<Event>,
+    rx: Receiver<Event>,
+    procs: Vec<Running>,
+    seen: Vec<String>,
+    vars: HashMap<&'static str, String>,
+    deadline: Instant,
+    client_count: usize,
+}
+
+const CLIENT_COLORS: [Color; 4] = [Color::Green, Color::Magenta, Color::Yellow, Color::Blue];
+
+/// 运行一课的演示。
+pub fn run(lesson: &Lesson, bin_dir: &Path) -> Result<()> {
+    if lesson.demo.is_empty() {
+        bail!("第 {} 课没有定义演示", lesson.number);
+    }
+    let (tx, rx) = mpsc::channel();
+    let mut demo = Demo {
+        lesson,
+        bin_dir,
+        tx,
+        rx,
+        procs: Vec::new(),
+        seen: Vec::new(),
+        vars: HashMap::new(),
+        deadline: Instant::now() + Duration::from_secs(lesson.demo_timeout_secs),
+        client_count: 0,
+    };
+    let result = demo.play();
+    demo.shutdown();
+    result
+}
+
+impl Demo<'_> {
+    fn play(&mut self) -> Result<()> {
+        let steps = self.lesson.demo.clone();
+        for step in &steps {
+            if let Some(text) = &step.start_when {
+                self.pump_until(&format!("输出 “{text}”"), |d| d.has_seen(text))?;
+            }
+            if let Some(note) = &step.note {
+                println!("{} {}", "▶".bold(), note.bold());
+            }
+            let idx = self.start(step)?;
+            match step.role {
+                Role::Server => {
+                    let label = self.procs[idx].label.clone();
+                    self.pump_until(&format!("{label}打印监听地址"), |d| {
+                        d.procs[idx].first_line.is_some()
+                    })?;
+                    let first = self.procs[idx].first_line.clone().unwrap_or_default();
+                    let addr = first
+                        .split_whitespace()
+                        .find_map(|w| w.parse::<SocketAddr>().ok())
+                        .ok_or_else(|| anyhow!("{label}的第一行里没有监听地址：{first:?}"))?;
+                    self.vars.insert("port", addr.port().to_string());
+                    self.vars.insert("host", addr.ip().to_string());
+                    self.vars.insert("addr", addr.to_string());
+                }
+                Role::Client if !step.parallel => {
+                    let label = self.procs[idx].label.clone();
+                    self.pump_until(&format!("{label}结束"), |d| {
+                        d.procs[idx].status.is_some()
+                    })?;
+                }
+                Role::Client => {}
+            }
+        }
+        // 等所有客户端结束，以及会自己退出的服务端退出。
+        self.pump_until("所有程序结束", |d| {
+            d.procs
+                .iter()
+                .all(|p| p.status.is_some() || (p.role == Role::Server && !p.exits))
+        })?;
+        Ok(())
+    }
+
+    fn has_seen(&self, text: &str) -> bool {
+        self.seen.iter().any(|l| l.contains(text))
+    }
+
+    fn start(&mut self, step: &DemoStep) -> Result<usize> {
+        let lesson = self.lesson;
+        if lesson.program(&step.program).is_none() {
+            bail!(
+                "lesson.toml 的演示用到了不存在的程序 {:?}（有：{}）",
+                step.program,
+                lesson.program_names()
+            );
+        }
+        let path = self.bin_dir.join(lesson.bin_name(&step.program));
+        let args: Vec<String> = step.args.iter().map(|a| self.expand(a)).collect();
+        let mut cmd = Command::new(&path);
+        cmd.args(&args)
+            .env("NO_COLOR", "1")
+            .stdin(if step.stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        die_with_parent(&mut cmd);
+        let mut child = cmd
+            .spawn()
+            .with_context(|| format!("无法启动 {}", path.display()))?;
+
+        let idx = self.procs.len();
+        let (label, color) = match step.role {
+            Role::Server => ("服务端".to_string(), Color::Cyan),
+            Role::Client => {
+                let color = CLIENT_COLORS[self.client_count % CLIENT_COLORS.len()];
+                self.client_count += 1;
+                ("客户端".to_string(), color)
+            }
+        };
+        let label = step.label.clone().unwrap_or(label);
+
+        let mut stdin = child.stdin.take();
+        if let (Some(pipe), Some(text)) = (stdin.as_mut(), &step.stdin) {
+            // 对方可能已经退出（管道断开）；那是它的事，输出里会看到原因。
+            let _ = pipe.write_all(self.expand(text).as_bytes());
+            let _ = pipe.flush();
+        }
+        if step.close_stdin_when.is_none() {
+            stdin = None;
+        }
+
+        let out = child.stdout.take().expect("stdout 是管道");
+        let err = child.stderr.take().expect("stderr 是管道");
+        let readers = [
+            spawn_reader(out, idx, false, self.tx.clone()),
+            spawn_reader(err, idx, true, self.tx.clone()),
+        ];
+        let tx = self.tx.clone();
+        let pid = child.id();
+        thread::spawn(move || {
+            let status = child.wait();
+            // 先读完它的全部输出，再报告“已退出”，显示顺序才对。
+            for r in readers {
+                let _ = r.join();
+            }
+            if let Ok(status) = status {
+                let _ = tx.send(Event::Exited { proc: idx, status });
+            }
+        });
+
+        self.procs.push(Running {
+            label,
+            color,
+            pid,
+            role: step.role,
+            exits: step.exits,
+            expect_code: step.expect_code,
+            stdin,
+            close_stdin_when: step.close_stdin_when.clone(),
+            first_line: None,
+            status: None,
+            killed: false,
+        });
+        Ok(idx)
+    }
+
+    fn expand(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (key, value) in &self.vars {
+            out = out.replace(&format!("{{{key}}}"), value);
+        }
+        out
+    }
+
+    /// 处理事件，直到条件成立；某个程序意外失败或超过期限时返回错误。
+    fn pump_until(&mut self, what: &str, done: impl Fn(&Self) -> bool) -> Result<()> {
+        while !done(self) {
+            let left = self.deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(event) => self.handle(event)?,
+                Err(RecvTimeoutError::Timeout) => {
+                    bail!(
+                        "演示超过 {} 秒还没有完成（在等：{what}），已停止",
+                        self.lesson.demo_timeout_secs
+                    )
+                }
+                Err(RecvTimeoutError::Disconnected) => bail!("内部错误：事件通道已关闭"),
+            }
+        }
+        Ok(())
+    }
+
+    fn handle(&mut self, event: Event) -> Result<()> {
+        match event {
+            Event::Line { proc, text, stderr } => {
+                let p = &mut self.procs[proc];
+                let tag = format!("[{}]", p.label).color(p.color).bold();
+                if stderr {
+                    println!("{tag} {}", text.red());
+                } else {
+                    println!("{tag} {text}");
+                    if p.first_line.is_none() {
+                        p.first_line = Some(text.clone());
+                    }
+                }
+                self.seen.push(text);
+                let last = self.seen.last().expect("刚放进去");
+                for p in &mut self.procs {
+                    if let Some(needle) = &p.close_stdin_when {
+                        if last.contains(needle.as_str()) {
+                            p.stdin = None;
+                            p.close_stdin_when = None;
+                        }
+                    }
+                }
+            }
+            Event::Exited { proc, status } => {
+                let p = &mut self.procs[proc];
+                p.status = Some(status);
+                if p.killed {
+                    return Ok(());
+                }
+                let code = status.code();
+                if code != Some(p.expect_code) {
+                    let how = code.map_or_else(|| "被信号终止".to_string(), |c| format!("退出码 {c}"));
+                    bail!("{}意外结束（{how}，期望退出码 {}）", p.label, p.expect_code);
+                }
+                if p.role == Role::Server && !p.exits {
+                    bail!("{}提前退出了", p.label);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// 关掉仍在运行的进程，并把它们最后的输出显示完。
+    fn shutdown(&mut self) {
+        let mut any = false;
+        for p in &mut self.procs {
+            if p.status.is_none() {
+                p.killed = true;
+                p.stdin = None;
+                kill(p.pid);
+                any = true;
+            }
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while self.procs.iter().any(|p| p.status.is_none()) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(event) => {
+                    let _ = self.handle(event);
+                }
+                Err(_) => break,
+            }
+        }
+        if any {
+            println!("{}", "▶ 演示结束，已关闭服务端。".bold());
+        }
+    }
+}
+
+fn spawn_reader(
+    stream: impl Read + Send + 'static,
+    proc: usize,
+    stderr: bool,
+    tx: Sender<Event>,
+) -> thread::JoinHandle<()> {
+    thread::spawn(move || {
+        let mut reader = BufReader::new(stream);
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            match reader.read_until(b'\n', &mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {
+                    while matches!(buf.last(), Some(b'\n' | b'\r')) {
+                        buf.pop();
+                    }
+                    let text = String::from_utf8_lossy(&buf).into_owned();
+                    if tx.send(Event::Line { proc, text, stderr }).is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// 让子进程在运行器退出时（无论怎样退出）收到 SIGKILL。
+#[cfg(target_os = "linux")]
+fn die_with_parent(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: pre_exec 里只调用异步信号安全的 prctl。
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn die_with_parent(_cmd: &mut Command) {}
+
+#[cfg(unix)]
+fn kill(pid: u32) {
+    // SAFETY: 向自己启动、尚未回收的子进程发信号。
+    unsafe {
+        libc::kill(pid as libc::pid_t, libc::SIGKILL);
+    }
+}
+
+#[cfg(not(unix))]
+fn kill(pid: u32) {
+    let _ = Command::new("taskkill")
+        .args(["/F", "/PID", &pid.to_string()])
+        .status();
+}

@@ -1,0 +1,109 @@
+//! 课程目录的一致性：`lesson.toml` 说有的东西，仓库里真的有。
+//! 程序、练习文件、参考答案、评分测试、书的章节，缺一样这里就失败。
+
+use std::fs;
+
+use workbook::lessons::{self, Lesson};
+
+fn all() -> Vec<Lesson> {
+    lessons::load_all(&lessons::repo_root()).expect("所有 lesson.toml 都能读")
+}
+
+fn read(lesson: &Lesson, rel: &str) -> String {
+    let path = lesson.dir.join(rel);
+    fs::read_to_string(&path).unwrap_or_else(|e| panic!("读 {} 失败：{e}", path.display()))
+}
+
+#[test]
+fn lessons_are_numbered_in_order_from_01() {
+    let all = all();
+    assert!(!all.is_empty(), "lessons/ 下没有任何 lesson.toml");
+    for (i, lesson) in all.iter().enumerate() {
+        assert_eq!(lesson.number, format!("{:02}", i + 1), "课号应当从 01 起连续");
+        let dir = lesson.dir.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(dir.starts_with(&format!("{}-", lesson.number)), "{dir} 应以课号开头");
+    }
+}
+
+#[test]
+fn every_program_is_a_binary_of_its_package() {
+    for lesson in all() {
+        let manifest = read(&lesson, "Cargo.toml");
+        assert!(
+            manifest.contains(&format!("name = \"{}\"", lesson.package)),
+            "第 {} 课的 Cargo.toml 里包名不是 {}",
+            lesson.number,
+            lesson.package
+        );
+        assert!(!lesson.programs.is_empty(), "第 {} 课没有程序", lesson.number);
+        for program in &lesson.programs {
+            let bin = lesson.bin_name(&program.name);
+            assert!(
+                manifest.contains(&format!("name = \"{bin}\"")),
+                "第 {} 课的 Cargo.toml 没有可执行文件 {bin}",
+                lesson.number
+            );
+        }
+        for step in &lesson.demo {
+            assert!(
+                lesson.program(&step.program).is_some(),
+                "第 {} 课的演示用到了不存在的程序 {}",
+                lesson.number,
+                step.program
+            );
+        }
+        assert!(!lesson.demo.is_empty(), "第 {} 课没有演示", lesson.number);
+    }
+}
+
+#[test]
+fn every_exercise_has_a_file_a_solution_and_a_grading_test() {
+    for lesson in all() {
+        assert!(
+            lesson.exercises.len() >= 3,
+            "第 {} 课至少要有 3 道练习",
+            lesson.number
+        );
+        let grading = read(&lesson, "tests/exercises.rs");
+        let mut ids = std::collections::HashSet::new();
+        for ex in &lesson.exercises {
+            assert!(ids.insert(&ex.id), "练习编号 {} 重复", ex.id);
+            assert!(
+                ex.id.starts_with(&format!("l{}_", lesson.number)),
+                "练习编号 {} 应以 l{}_ 开头",
+                ex.id,
+                lesson.number
+            );
+            read(&lesson, &ex.file);
+            let solution = read(&lesson, &ex.solution);
+            assert!(!solution.contains("todo!("), "参考答案 {} 里还有 todo!()", ex.solution);
+            let call = format!("exercise!(\n    {},\n    \"{}\",", ex.id, ex.file);
+            assert!(
+                grading.contains(&call),
+                "第 {} 课的 tests/exercises.rs 里没有 {} 的评分测试（应以 {call:?} 开头）",
+                lesson.number,
+                ex.id
+            );
+            assert!(!ex.hint.trim().is_empty(), "练习 {} 没有提示", ex.id);
+        }
+    }
+}
+
+#[test]
+fn every_lesson_has_python_and_a_chapter() {
+    let root = lessons::repo_root();
+    let summary = fs::read_to_string(root.join("book/src/SUMMARY.md")).expect("书有目录");
+    for lesson in all() {
+        let python = lesson.dir.join("python");
+        let has_py = fs::read_dir(&python)
+            .map(|d| d.flatten().any(|e| e.path().extension().is_some_and(|x| x == "py")))
+            .unwrap_or(false);
+        assert!(has_py, "第 {} 课没有 python/ 对照程序", lesson.number);
+        let chapter = format!("ch{}-", lesson.number);
+        assert!(
+            summary.contains(&chapter),
+            "书的目录里没有第 {} 课的章节（文件名应以 {chapter} 开头）",
+            lesson.number
+        );
+    }
+}

@@ -1,0 +1,142 @@
+//! 运行器 `workbook` 的行为，用真实的命令行调用检查。
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use testkit::DEADLINE;
+use workbook::lessons;
+
+fn workbook() -> Command {
+    let mut cmd = Command::cargo_bin("workbook").expect("workbook 已编译");
+    cmd.env("NO_COLOR", "1").timeout(DEADLINE * 6);
+    // 评分会写进度文件：测试里写到临时位置，不碰学习者自己的进度。
+    let progress = std::env::temp_dir().join(format!("workbook-progress-{}", std::process::id()));
+    cmd.env("WORKBOOK_PROGRESS", progress);
+    cmd
+}
+
+#[test]
+fn list_shows_every_lesson_and_what_to_do_next() {
+    let mut assert = workbook().arg("list").assert().success();
+    for lesson in lessons::load_all(&lessons::repo_root()).unwrap() {
+        assert = assert.stdout(predicate::str::contains(format!(
+            "{}  {}",
+            lesson.number, lesson.title
+        )));
+    }
+    assert.stdout(predicate::str::contains("下一步"));
+    // 不带子命令等于 list。
+    workbook()
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("01  线程"));
+}
+
+#[test]
+fn unknown_lesson_and_program_are_clear_errors() {
+    workbook()
+        .args(["lesson", "99"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("没有第 99 课"))
+        .stderr(predicate::str::contains("01  线程"));
+    workbook()
+        .args(["lesson", "abc"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("课号应该是"));
+    workbook()
+        .args(["lesson", "01", "nope"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("没有叫 \"nope\" 的程序"))
+        .stderr(predicate::str::contains("stop-flag"));
+}
+
+#[test]
+fn hint_prints_the_hint_or_says_which_numbers_exist() {
+    workbook()
+        .args(["hint", "01", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("thread::Builder"));
+    workbook()
+        .args(["hint", "01", "9"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("1 到 3"));
+}
+
+#[test]
+fn running_one_program_passes_arguments_and_exit_code_through() {
+    workbook()
+        .args(["lesson", "01", "scoped", "--n", "10", "--parts", "2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("总和：55"));
+    workbook()
+        .args(["lesson", "01", "scoped", "--parts", "0"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--parts 至少是 1"));
+}
+
+#[test]
+fn every_demo_runs_to_the_end_and_exits_0() {
+    for lesson in lessons::load_all(&lessons::repo_root()).unwrap() {
+        let out = workbook()
+            .args(["lesson", &lesson.number])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains(&format!("第 {} 课", lesson.number)),
+            "第 {} 课的演示没有标题：{stdout}",
+            lesson.number
+        );
+        // 每个参与演示的程序都说了话，而且每行都标明了是谁。
+        for step in &lesson.demo {
+            let label = step.label.clone().unwrap_or_else(|| match step.role {
+                lessons::Role::Server => "服务端".into(),
+                lessons::Role::Client => "客户端".into(),
+            });
+            assert!(
+                stdout.contains(&format!("[{label}] ")),
+                "第 {} 课的演示里没有 [{label}] 的输出：\n{stdout}",
+                lesson.number
+            );
+        }
+    }
+}
+
+#[test]
+fn grading_an_untouched_exercise_reports_it_unsolved() {
+    let root = lessons::repo_root();
+    let lesson = lessons::load(&root.join("lessons/01-threads/lesson.toml")).unwrap();
+    let untouched: Vec<_> = lesson
+        .exercises
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            std::fs::read_to_string(lesson.dir.join(&e.file))
+                .unwrap()
+                .contains("todo!(")
+        })
+        .collect();
+    if untouched.is_empty() {
+        eprintln!("第 01 课的练习都已动手，跳过");
+        return;
+    }
+    let out = workbook().args(["grade", "01"]).assert().code(1).get_output().clone();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for (i, ex) in untouched {
+        assert!(
+            stdout.contains(&format!("✗ {}. {}", i + 1, ex.title)),
+            "未完成的练习 {} 没有标成 ✗：\n{stdout}",
+            ex.id
+        );
+        assert!(stdout.contains(&format!("just hint 01 {}", i + 1)), "{stdout}");
+    }
+    assert!(stdout.contains("还没有完成：文件里还有 todo!()"), "{stdout}");
+}
