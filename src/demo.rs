@@ -135,6 +135,7 @@ impl Demo<'_> {
         let mut cmd = Command::new(&path);
         cmd.args(&args)
             .env("NO_COLOR", "1")
+            .env_remove("RUST_BACKTRACE")
             .stdin(if step.stdin.is_some() {
                 Stdio::piped()
             } else {

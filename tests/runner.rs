@@ -140,3 +140,32 @@ fn grading_an_untouched_exercise_reports_it_unsolved() {
     }
     assert!(stdout.contains("还没有完成：文件里还有 todo!()"), "{stdout}");
 }
+
+/// 工具可以启动 `workbook lesson 03 server --port 0`、读第一行、最后杀掉它，而不留下进程：
+/// 运行器在 Unix 上用 exec 变成服务端本身，所以它的进程号就是服务端的进程号。
+#[cfg(target_os = "linux")]
+#[test]
+fn one_program_mode_becomes_the_program() {
+    let bin = env!("CARGO_BIN_EXE_workbook");
+    // 先编好，免得第一行要等编译。
+    workbook().args(["lesson", "03", "server", "--help"]).assert().success();
+    let mut server = testkit::Proc::server(bin, ["lesson", "03", "server", "--port", "0"]);
+    assert_eq!(server.addr().ip().to_string(), "127.0.0.1");
+    let pid = server.pid();
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).expect("进程还在");
+    assert!(
+        exe.to_string_lossy().ends_with("l03-server"),
+        "运行器应当变成服务端本身，实际进程是 {}",
+        exe.display()
+    );
+    // 和服务端真的说上话：它回复后自己退出，退出码原样传出。
+    let mut stream = std::net::TcpStream::connect(server.addr()).expect("连上服务端");
+    use std::io::{Read, Write};
+    stream.write_all("你好".as_bytes()).unwrap();
+    stream.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert_eq!(reply, "我是Server");
+    let done = server.finish();
+    assert!(done.status.success(), "服务端的退出码应当原样传出：{:?}", done.status);
+}

@@ -1,1 +1,70 @@
-//! 第 04 课
+//! 第 04 课：循环——让服务端一直服务下去。
+//!
+//! 第 03 课的服务端接一个客户端、答一句话就退出了。这一课给它加上两层循环（教程的 V1 → V2），
+//! 看清楚“一次只服务一个客户端”意味着什么，再用“每个连接一个线程”解决它，最后做一个
+//! 收发各用一个线程的聊天室。
+//!
+//! - [`ctime`]：Python `time.ctime()` 的时间格式；
+//! - [`message`]：一行一条消息，读的时候有上限；
+//! - [`single`]：一次服务一个客户端的 V2 服务端和它的客户端，以及教程里会空转的循环；
+//! - [`threaded`]：每个连接一个线程的 `Welcome!` / `Hello, X!` 服务端和客户端；
+//! - [`chat`]：转发消息的聊天室和全双工的聊天客户端。
+
+use std::net::TcpStream;
+use std::sync::Arc;
+
+pub mod chat;
+pub mod ctime;
+pub mod message;
+pub mod single;
+pub mod threaded;
+
+#[allow(unused_variables, unused_imports, unused_mut, dead_code)]
+#[path = "../exercises/mod.rs"]
+pub mod exercises;
+
+#[doc(hidden)]
+#[path = "../solutions/mod.rs"]
+pub mod solutions;
+
+/// 服务端等一个不说话的客户端最多多久（秒），之后断开它。
+pub const DEFAULT_IDLE_SECS: u64 = 120;
+
+/// 服务端写日志的方式：程序里打印到标准输出，基准测试里什么也不做。
+/// 用普通函数指针，是因为它可以随意复制、交给任何线程。
+pub type Log = fn(&str);
+
+/// 打印一行日志并立刻刷新（标准输出接到管道上时，不刷新的话别人要等很久才看到）。
+pub fn print_log(line: &str) {
+    support::say(line);
+}
+
+/// 不写日志。
+pub fn no_log(_: &str) {}
+
+/// 练习 2 里“处理一个连接”的函数：几个线程要共用它，所以放在 `Arc` 里，并且要求 `Send + Sync`。
+pub type Handler = Arc<dyn Fn(TcpStream) + Send + Sync>;
+
+/// 日志和屏幕上显示的文字：太长时只显示开头，注明一共多少字节。
+pub fn preview(text: &str) -> String {
+    const SHOW: usize = 80;
+    if text.chars().count() <= SHOW {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(SHOW).collect();
+    format!("{head}……（共 {} 字节）", text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preview_keeps_short_text_and_cuts_long_text() {
+        assert_eq!(preview("你好"), "你好");
+        let long = "好".repeat(100);
+        let shown = preview(&long);
+        assert!(shown.starts_with(&"好".repeat(80)));
+        assert!(shown.ends_with("……（共 300 字节）"), "{shown}");
+    }
+}

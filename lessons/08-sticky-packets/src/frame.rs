@@ -18,7 +18,10 @@ pub fn write_frame(w: &mut impl Write, payload: &[u8]) -> io::Result<()> {
     let len = u32::try_from(payload.len()).map_err(|_| {
         io::Error::new(
             ErrorKind::InvalidInput,
-            format!("消息有 {} 字节，超过了 4 字节长度前缀能表示的上限", payload.len()),
+            format!(
+                "消息有 {} 字节，超过了 4 字节长度前缀能表示的上限",
+                payload.len()
+            ),
         )
     })?;
     w.write_all(&len.to_be_bytes())?;
@@ -95,7 +98,10 @@ pub fn read_delimited(
             } else {
                 Err(io::Error::new(
                     ErrorKind::UnexpectedEof,
-                    format!("连接在消息中途关闭（收到 {} 字节，没有分隔符）", message.len()),
+                    format!(
+                        "连接在消息中途关闭（收到 {} 字节，没有分隔符）",
+                        message.len()
+                    ),
                 ))
             };
         }
@@ -130,7 +136,10 @@ mod tests {
         write_frame(&mut wire, "我爱Python".as_bytes()).unwrap();
         write_frame(&mut wire, b"").unwrap();
         let mut r = Cursor::new(wire);
-        assert_eq!(read_frame(&mut r, 100).unwrap().unwrap(), "我爱Python".as_bytes());
+        assert_eq!(
+            read_frame(&mut r, 100).unwrap().unwrap(),
+            "我爱Python".as_bytes()
+        );
         assert_eq!(read_frame(&mut r, 100).unwrap().unwrap(), b"");
         assert!(read_frame(&mut r, 100).unwrap().is_none());
     }
@@ -138,11 +147,20 @@ mod tests {
     #[test]
     fn oversized_and_truncated_frames_are_errors() {
         let mut r = Cursor::new(vec![0xff, 0xff, 0xff, 0xff]);
-        assert_eq!(read_frame(&mut r, 1024).unwrap_err().kind(), ErrorKind::InvalidData);
+        assert_eq!(
+            read_frame(&mut r, 1024).unwrap_err().kind(),
+            ErrorKind::InvalidData
+        );
         let mut r = Cursor::new(vec![0, 0]);
-        assert_eq!(read_frame(&mut r, 1024).unwrap_err().kind(), ErrorKind::UnexpectedEof);
+        assert_eq!(
+            read_frame(&mut r, 1024).unwrap_err().kind(),
+            ErrorKind::UnexpectedEof
+        );
         let mut r = Cursor::new(vec![0, 0, 0, 5, b'a']);
-        assert_eq!(read_frame(&mut r, 1024).unwrap_err().kind(), ErrorKind::UnexpectedEof);
+        assert_eq!(
+            read_frame(&mut r, 1024).unwrap_err().kind(),
+            ErrorKind::UnexpectedEof
+        );
     }
 
     #[test]
@@ -150,8 +168,14 @@ mod tests {
         let mut r = io::BufReader::with_capacity(3, Cursor::new(b"ab\n\nxyz".to_vec()));
         assert_eq!(read_delimited(&mut r, b'\n', 10).unwrap().unwrap(), b"ab");
         assert_eq!(read_delimited(&mut r, b'\n', 10).unwrap().unwrap(), b"");
-        assert_eq!(read_delimited(&mut r, b'\n', 10).unwrap_err().kind(), ErrorKind::UnexpectedEof);
+        assert_eq!(
+            read_delimited(&mut r, b'\n', 10).unwrap_err().kind(),
+            ErrorKind::UnexpectedEof
+        );
         let mut r = Cursor::new(b"toolong\n".to_vec());
-        assert_eq!(read_delimited(&mut r, b'\n', 3).unwrap_err().kind(), ErrorKind::InvalidData);
+        assert_eq!(
+            read_delimited(&mut r, b'\n', 3).unwrap_err().kind(),
+            ErrorKind::InvalidData
+        );
     }
 }

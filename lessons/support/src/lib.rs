@@ -51,6 +51,9 @@ fn describe_cause(cause: &(dyn std::error::Error + 'static)) -> String {
             io::ErrorKind::ConnectionReset => "连接被对方重置",
             io::ErrorKind::UnexpectedEof => "对方提前关闭了连接",
             io::ErrorKind::InvalidData => "数据格式不对",
+            io::ErrorKind::NotFound => "找不到这个文件或目录",
+            io::ErrorKind::AlreadyExists => "已经存在",
+            io::ErrorKind::BrokenPipe => "对方已经关闭了连接，写不进去了",
             _ => "",
         };
         if !hint.is_empty() {

@@ -112,6 +112,11 @@ impl Proc {
         self.addr().port().to_string()
     }
 
+    /// 子进程的进程号。
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// 往标准输入写一行（自动补上换行）。
     pub fn send_line(&mut self, line: &str) {
         let stdin = self.stdin.as_mut().expect("标准输入已经关闭");

@@ -1,0 +1,17 @@
+//! 练习 4：对方用的是 UTF-8 还是 GBK？
+//!
+//! 教程里的客户端连着一台中文 Windows，命令的输出是 GBK；换成 Linux 服务端，输出又是 UTF-8。
+//! 写一个函数先试 UTF-8，不行再试 GBK：
+//!
+//! - `bytes` 是合法的 UTF-8：返回 `Some((文字, "utf-8"))`；
+//! - 否则，如果它是合法的 GBK（用 `encoding_rs::GBK` 解码时没有任何错误）：返回 `Some((文字, "gbk"))`；
+//! - 两种都不是：返回 `None`。
+//!
+//! 先试 UTF-8 是因为它的规则严格，GBK 字节碰巧是合法 UTF-8 的情况很少；反过来，UTF-8 的字节
+//! 却常常“碰巧”是合法的 GBK（那就是乱码“娓告吵”）。
+
+use encoding_rs::GBK;
+
+pub fn guess_decode(bytes: &[u8]) -> Option<(String, &'static str)> {
+    todo!()
+}

@@ -1,0 +1,74 @@
+//! 最小的 HTTP GET 客户端：发请求，打印响应头，把正文存进文件。
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{ensure, Result};
+use clap::Parser;
+use lesson_03::{
+    build_request, connect_http, content_length, default_output_name, head_lines, http_get,
+    is_chunked, save_body, HTTP_DEFAULT_PORT,
+};
+use support::say;
+
+/// 用一条 TCP 连接发出 HTTP GET 请求，打印响应头，把正文保存到文件。
+#[derive(Parser)]
+struct Args {
+    /// 要取的路径
+    #[arg(long, default_value = "/")]
+    path: String,
+    /// HTTP 服务端的地址
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// HTTP 服务端的端口（python3 -m http.server 默认用 8000）
+    #[arg(long, default_value_t = HTTP_DEFAULT_PORT)]
+    port: u16,
+    /// 正文保存到哪个文件（默认取路径的最后一段，没有就用 index.html）
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// 连接和每次等待数据的期限（秒）
+    #[arg(long, default_value_t = support::DEFAULT_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: u64,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    support::run(|| real_main(args))
+}
+
+// ANCHOR: main
+fn real_main(args: Args) -> Result<()> {
+    let request = build_request(&args.host, args.port, &args.path)?;
+    let mut stream = connect_http(&args.host, args.port, Duration::from_secs(args.timeout))?;
+    say(format!("已连接到 {}，发送请求：", stream.peer_addr()?));
+    for line in request.split("\r\n").filter(|l| !l.is_empty()) {
+        say(format!("  {line}"));
+    }
+
+    let mut response = http_get(&mut stream, &request)?;
+    say("响应头：");
+    for line in head_lines(&response.head) {
+        say(format!("  {line}"));
+    }
+    if is_chunked(&response.head) {
+        say("注意：这是分块传输（chunked）的响应，保存下来的正文里夹着各块的长度");
+    }
+
+    let output = args
+        .output
+        .unwrap_or_else(|| default_output_name(&args.path).into());
+    let size = save_body(&mut response.body, &output)?;
+    say(format!("正文 {size} 个字节，已保存到 {}", output.display()));
+    // 服务端中途断开时，读到的 EOF 看起来和“发完了”一样；响应头里的长度能揭穿它。
+    if let Some(expected) = content_length(&response.head) {
+        ensure!(
+            size == expected,
+            "正文不完整：响应头说有 {expected} 个字节，只收到 {size} 个（{} 里是收到的部分）",
+            output.display()
+        );
+    }
+    Ok(())
+}
+// ANCHOR_END: main

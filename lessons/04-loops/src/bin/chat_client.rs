@@ -1,0 +1,39 @@
+//! 聊天客户端：一个线程发（键盘 → 套接字），一个线程收（套接字 → 屏幕）。
+
+use std::io;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::Parser;
+use lesson_04::chat;
+
+/// 进入聊天室：输入一行发给大家，同时随时显示别人的消息；空行、exit 或 EOF 离开。
+#[derive(Parser)]
+struct Args {
+    /// 服务端地址
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// 服务端端口
+    #[arg(long, default_value_t = 12345)]
+    port: u16,
+    /// 连接超时；离开后等服务端关闭连接最多多少秒
+    #[arg(long, default_value_t = support::DEFAULT_TIMEOUT_SECS)]
+    timeout: u64,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    support::run(|| real_main(args))
+}
+
+fn real_main(args: Args) -> Result<()> {
+    let timeout = Duration::from_secs(args.timeout);
+    let stream = support::connect(&args.host, args.port, timeout, "04")?;
+    support::say(format!(
+        "已连接到聊天室 {}（空行或 exit 离开）",
+        stream.peer_addr()?
+    ));
+    // 标准输入交给发送线程；它是进程级的全局对象，可以放心地交给别的线程。
+    chat::chat_client(stream, io::BufReader::new(io::stdin()), timeout)
+}

@@ -1,0 +1,74 @@
+//! 负载：200 个客户端同时连着真实的 l07-server，每个一问一答 50 次，每条回复都必须正确。
+//! 这里只检查对不对，不检查快不快（速度见 `cargo bench -p lesson-07`）。
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::Duration;
+
+use std::sync::mpsc;
+
+use testkit::Proc;
+
+/// 这个测试比别的重：期限放宽到 testkit::DEADLINE 的 4 倍，机器忙时也不误报，真卡住时仍会结束。
+const LOAD_DEADLINE: Duration = Duration::from_secs(80);
+
+const CLIENTS: usize = 200;
+const ROUND_TRIPS: usize = 50;
+
+fn client(addr: SocketAddr, c: usize, barrier: &Barrier) -> usize {
+    let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(30)).expect("连接服务端");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut writer = stream;
+    // 所有客户端都连上之后才一起开始说话。
+    barrier.wait();
+    let mut reply = String::new();
+    for i in 0..ROUND_TRIPS {
+        let message = format!("客户端{c}的第{i}条");
+        // 一条消息一次写完（writeln! 会分两次写：正文和换行）。
+        writer
+            .write_all(format!("{message}\n").as_bytes())
+            .expect("发送");
+        reply.clear();
+        reader.read_line(&mut reply).expect("读回复");
+        assert_eq!(
+            reply,
+            format!("Your msg={message}\n"),
+            "客户端 {c} 收到了错误的回复"
+        );
+    }
+    ROUND_TRIPS
+}
+
+#[test]
+fn two_hundred_clients_at_once_all_get_correct_answers() {
+    let server = Proc::server(env!("CARGO_BIN_EXE_l07-server"), ["--port", "0"]);
+    let addr = server.addr();
+    let (done_tx, done_rx) = mpsc::channel();
+    thread::spawn(move || {
+        let barrier = Arc::new(Barrier::new(CLIENTS));
+        let clients: Vec<_> = (0..CLIENTS)
+            .map(|c| {
+                let barrier = Arc::clone(&barrier);
+                thread::Builder::new()
+                    .stack_size(64 * 1024)
+                    .spawn(move || client(addr, c, &barrier))
+                    .expect("启动客户端线程")
+            })
+            .collect();
+        let total = clients
+            .into_iter()
+            .map(|c| c.join().expect("客户端线程没有 panic"))
+            .sum::<usize>();
+        let _ = done_tx.send(total);
+    });
+    let total = done_rx.recv_timeout(LOAD_DEADLINE).unwrap_or_else(|_| {
+        panic!("200 个客户端各 50 次往返没有在 {LOAD_DEADLINE:?} 内完成（或有客户端线程失败）")
+    });
+    assert_eq!(total, CLIENTS * ROUND_TRIPS);
+    drop(server);
+}

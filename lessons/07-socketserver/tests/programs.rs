@@ -1,0 +1,315 @@
+//! 第 07 课的程序：真实的 l07-server 和 l07-client 进程通过真实的套接字对话。
+//! 书里展示的输出由这里保持与实际一致。
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use testkit::{assert_matches_saved, Proc, DEADLINE};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_l07-server");
+const CLIENT: &str = env!("CARGO_BIN_EXE_l07-client");
+
+fn saved(name: &str) -> String {
+    format!("{}/output/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// 把输出里会变的地址换成固定的：服务端的端口换成默认的 9999，
+/// 客户端的临时端口按出现的先后换成 50001、50002……
+fn normalize_addrs(text: &str, server_port: u16) -> String {
+    let text = testkit::normalize(text, &[(&format!(":{server_port}"), ":9999")]);
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    const HOST: &str = "127.0.0.1:";
+    while let Some(i) = rest.find(HOST) {
+        out.push_str(&rest[..i + HOST.len()]);
+        rest = &rest[i + HOST.len()..];
+        let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+        let port = &rest[..digits];
+        rest = &rest[digits..];
+        if port == "9999" {
+            out.push_str(port);
+            continue;
+        }
+        let n = match seen.iter().position(|p| p == port) {
+            Some(n) => n,
+            None => {
+                seen.push(port.to_string());
+                seen.len() - 1
+            }
+        };
+        out.push_str(&(50001 + n).to_string());
+    }
+    out.push_str(rest);
+    out
+}
+
+fn client(port: &str, stdin: &str) -> assert_cmd::assert::Assert {
+    Command::new(CLIENT)
+        .args(["--port", port])
+        .env("NO_COLOR", "1")
+        .write_stdin(stdin)
+        .timeout(DEADLINE)
+        .assert()
+}
+
+fn connect(server: &Proc) -> (BufReader<TcpStream>, TcpStream) {
+    let stream = TcpStream::connect(server.addr()).expect("连接服务端");
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    (BufReader::new(stream.try_clone().unwrap()), stream)
+}
+
+fn read_line(reader: &mut BufReader<TcpStream>) -> String {
+    let mut line = String::new();
+    reader.read_line(&mut line).expect("读回复");
+    line
+}
+
+#[test]
+fn one_client_then_a_clean_shutdown_as_in_the_book() {
+    let server = Proc::server(SERVER, ["--port", "0", "--max-clients", "1"]);
+    let port = server.addr().port();
+    let out = client(&server.port(), "你好\nsocketserver\n").success();
+    let out = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(out.contains("收到：Your msg=你好\n"), "{out}");
+    assert!(out.contains("收到：Your msg=socketserver\n"), "{out}");
+    assert!(out.contains("共收到 2 条回复"), "{out}");
+    assert_matches_saved(&saved("client.txt"), &normalize_addrs(&out, port));
+
+    // 服务完 1 个客户端后，服务端自己调用 shutdown() 和 server_close()，以退出码 0 结束。
+    let done = server.finish();
+    assert!(
+        done.status.success(),
+        "服务端应当干净地退出：{}",
+        done.stderr
+    );
+    let log = &done.stdout;
+    let setup = log.find("setup：").expect("有 setup 这一行");
+    let reply = log.find("→ Your msg=你好").expect("有回复这一行");
+    let finish = log.find("finish：").expect("有 finish 这一行");
+    let shutdown = log.find("shutdown() 返回了").expect("有 shutdown 这一行");
+    let close = log
+        .find("server_close() 返回了")
+        .expect("有 server_close 这一行");
+    assert!(
+        setup < reply && reply < finish && finish < shutdown && shutdown < close,
+        "{log}"
+    );
+    assert!(log.contains("共回复 2 条"), "{log}");
+    assert!(
+        done.stderr.is_empty(),
+        "不应有任何错误输出：{}",
+        done.stderr
+    );
+    assert_matches_saved(&saved("server.txt"), &normalize_addrs(log, port));
+}
+
+#[test]
+fn clients_are_served_at_the_same_time() {
+    let server = Proc::server(SERVER, ["--port", "0", "--max-clients", "3"]);
+    let port = server.port();
+    // A 和 B 连上、各说一句后一直不走。
+    let mut a = Proc::spawn(CLIENT, ["--port", &port]);
+    a.send_line("我是A");
+    a.expect_stdout("收到：Your msg=我是A");
+    let mut b = Proc::spawn(CLIENT, ["--port", &port]);
+    b.send_line("我是B");
+    b.expect_stdout("收到：Your msg=我是B");
+    // 它们还连着，C 照样得到回复：每个连接有自己的线程。
+    client(&port, "我是C\n")
+        .success()
+        .stdout(predicate::str::contains("收到：Your msg=我是C"));
+    assert!(a.is_running() && b.is_running());
+    a.send_line("A 还在");
+    a.expect_stdout("收到：Your msg=A 还在");
+    assert!(a.finish().status.success());
+    assert!(b.finish().status.success());
+
+    let done = server.finish();
+    assert!(done.status.success(), "{}", done.stderr);
+    for n in 1..=3 {
+        assert!(
+            done.stdout.contains(&format!("[处理-{n}] setup")),
+            "{}",
+            done.stdout
+        );
+    }
+    assert!(
+        done.stdout.contains("已经服务完 3 个客户端"),
+        "{}",
+        done.stdout
+    );
+    assert!(
+        done.stdout.contains("server_close() 返回了"),
+        "{}",
+        done.stdout
+    );
+}
+
+#[test]
+fn a_panicking_handler_does_not_take_the_server_down() {
+    let mut server = Proc::server(SERVER, ["--port", "0", "--panic-on", "炸"]);
+    let port = server.port();
+    // 同时连着的另一个客户端不受影响。
+    let mut other = Proc::spawn(CLIENT, ["--port", &port]);
+    other.send_line("之前");
+    other.expect_stdout("收到：Your msg=之前");
+
+    client(&port, "炸\n")
+        .code(1)
+        .stderr(predicate::str::contains("服务端没有回复就关闭了连接"))
+        .stderr(predicate::str::contains("panicked").not());
+
+    other.send_line("之后");
+    other.expect_stdout("收到：Your msg=之后");
+    client(&port, "还在吗\n")
+        .success()
+        .stdout(predicate::str::contains("收到：Your msg=还在吗"));
+    // panic 之后 finish 照常运行。
+    server.expect_stdout("共回复 0 条");
+    assert!(server.is_running(), "一个处理器 panic 不应让服务端退出");
+
+    let rest = server.kill_and_collect();
+    let stderr = rest.stderr;
+    assert!(
+        stderr.contains("panic：收到了 \"炸\""),
+        "应有一行中文说明：{stderr}"
+    );
+    assert!(stderr.contains("handle() panic 了"), "{stderr}");
+    assert!(stderr.contains("finish() 已照常运行"), "{stderr}");
+    assert!(
+        !stderr.contains("panicked at"),
+        "不应出现英文的 panic 信息：{stderr}"
+    );
+    assert!(
+        !stderr.contains("RUST_BACKTRACE"),
+        "不应出现回溯提示：{stderr}"
+    );
+    assert_matches_saved(
+        &saved("panic.txt"),
+        &normalize_addrs(&stderr, server.addr().port()),
+    );
+    drop(other);
+}
+
+#[test]
+fn bad_input_gets_a_clear_answer_and_the_connection_goes_on() {
+    let server = Proc::server(SERVER, ["--port", "0"]);
+    let (mut reader, mut writer) = connect(&server);
+    writer.write_all(b"\xff\xfe\n").unwrap();
+    assert_eq!(read_line(&mut reader).trim_end(), lesson_07::NOT_UTF8_REPLY);
+    // 空行是一条空消息；\r\n 结尾也认。
+    writer.write_all(b"\nabc\r\n").unwrap();
+    assert_eq!(read_line(&mut reader), "Your msg=\n");
+    assert_eq!(read_line(&mut reader), "Your msg=abc\n");
+    // 两条消息一次发出（粘在一起），仍然各得一条回复。
+    writer.write_all("一\n二\n".as_bytes()).unwrap();
+    assert_eq!(read_line(&mut reader), "Your msg=一\n");
+    assert_eq!(read_line(&mut reader), "Your msg=二\n");
+    // 最后半行没有换行就关了写端：这半行也会得到回复，然后连接关闭。
+    writer.write_all(b"last").unwrap();
+    writer.shutdown(Shutdown::Write).unwrap();
+    assert_eq!(read_line(&mut reader), "Your msg=last\n");
+    assert_eq!(read_line(&mut reader), "", "回复完后服务端应关闭连接");
+}
+
+#[test]
+fn an_oversized_message_is_refused_without_reading_it_all() {
+    let mut server = Proc::server(SERVER, ["--port", "0"]);
+    let (mut reader, mut writer) = connect(&server);
+    // 比上限多一个字节、没有换行：服务端读到第 MAX_MESSAGE + 1 个字节就知道太长了。
+    // （正好发这么多，服务端关闭时接收缓冲区里没有剩下没读的字节，连接正常关闭而不是被重置。）
+    let big = vec![b'x'; lesson_07::MAX_MESSAGE + 1];
+    writer.write_all(&big).unwrap();
+    let reply = read_line(&mut reader);
+    assert!(reply.contains("这条太长了"), "{reply:?}");
+    let mut rest = Vec::new();
+    let _ = reader.read_to_end(&mut rest);
+    assert!(!String::from_utf8_lossy(&rest).contains("Your msg"));
+    server.expect_stdout("超过 65536 字节");
+    // 正好 MAX_MESSAGE 字节的消息是允许的。
+    let (mut reader, mut writer) = connect(&server);
+    let mut exact = vec![b'y'; lesson_07::MAX_MESSAGE];
+    exact.push(b'\n');
+    writer.write_all(&exact).unwrap();
+    let reply = read_line(&mut reader);
+    assert_eq!(reply.len(), "Your msg=".len() + lesson_07::MAX_MESSAGE + 1);
+}
+
+#[test]
+fn a_peer_that_vanishes_mid_message_does_not_hurt_others() {
+    let mut server = Proc::server(SERVER, ["--port", "0"]);
+    {
+        let (_reader, mut writer) = connect(&server);
+        writer.write_all("说到一半".as_bytes()).unwrap();
+    } // 连接在这里整个关掉
+    server.expect_stdout("finish：");
+    client(&server.port(), "下一个\n")
+        .success()
+        .stdout(predicate::str::contains("收到：Your msg=下一个"));
+    assert!(server.is_running());
+}
+
+#[test]
+fn idle_connections_are_dropped() {
+    let mut server = Proc::server(SERVER, ["--port", "0", "--idle-timeout", "1"]);
+    let (mut reader, _writer) = connect(&server);
+    // 什么也不发：服务端在空闲超时后关闭连接，我们读到 EOF（而不是等到 DEADLINE）。
+    assert_eq!(read_line(&mut reader), "");
+    server.expect_stdout("太久没有说话，断开");
+}
+
+#[test]
+fn an_empty_line_ends_the_client_session() {
+    let server = Proc::server(SERVER, ["--port", "0"]);
+    client(&server.port(), "一\n\n二\n")
+        .success()
+        .stdout(predicate::str::contains("Your msg=一"))
+        .stdout(predicate::str::contains("Your msg=二").not())
+        .stdout(predicate::str::contains("共收到 1 条回复"));
+}
+
+#[test]
+fn client_without_a_server_says_how_to_start_it() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port().to_string()
+    }; // 监听套接字已关闭：这个端口上没有服务端
+    client(&port, "你好\n")
+        .code(1)
+        .stderr(predicate::str::contains("just lesson 07 server"))
+        .stderr(predicate::str::contains("连接被拒绝"))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn a_taken_port_is_reported_clearly() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    Command::new(SERVER)
+        .args(["--port", &port])
+        .env("NO_COLOR", "1")
+        .timeout(DEADLINE)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("地址已被占用"))
+        .stderr(predicate::str::contains("--port 0"))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn a_client_waiting_on_a_silent_server_times_out() {
+    // 一个只接受连接、从不回复的“服务端”。
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port().to_string();
+    Command::new(CLIENT)
+        .args(["--port", &port, "--timeout", "1"])
+        .write_stdin("有人吗\n")
+        .timeout(DEADLINE)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("服务端都没有回复"));
+    drop(silent);
+}

@@ -1,0 +1,5 @@
+//! 第 08 课练习的参考答案。先自己做，做不出来再看。
+
+pub mod decode;
+pub mod encode;
+pub mod line;

@@ -1,0 +1,45 @@
+//! 这一课几个测试文件共用的小工具（放在 tests/ 里，作为模块引入）。
+
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+
+use testkit::{normalize, Finished, Proc};
+
+pub const SERVER: &str = env!("CARGO_BIN_EXE_l08-server");
+pub const CLIENT: &str = env!("CARGO_BIN_EXE_l08-client");
+pub const FRAMED_SERVER: &str = env!("CARGO_BIN_EXE_l08-framed-server");
+pub const FRAMED_CLIENT: &str = env!("CARGO_BIN_EXE_l08-framed-client");
+
+/// 运行一个客户端直到结束（有期限），标准输入给定。
+pub fn run_client(bin: &str, args: &[&str], stdin: &str) -> Finished {
+    testkit::run(bin, args, stdin)
+}
+
+/// 一个此刻没有程序在监听的端口：先占住一个空闲端口，再放开。
+pub fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("能绑定空闲端口");
+    listener.local_addr().unwrap().port()
+}
+
+/// 把输出里的真实端口换成默认端口，好和书里保存的输出比较。
+pub fn normalized(text: &str, port: &str, default: u16) -> String {
+    normalize(
+        text,
+        &[(
+            &format!("127.0.0.1:{port}"),
+            &format!("127.0.0.1:{default}"),
+        )],
+    )
+}
+
+pub fn saved(name: &str) -> String {
+    format!("{}/output/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// 启动服务端（`--port 0` 加上额外参数）。
+pub fn server(bin: &str, extra: &[&str]) -> Proc {
+    let mut args = vec!["--port", "0"];
+    args.extend_from_slice(extra);
+    Proc::server(bin, args)
+}

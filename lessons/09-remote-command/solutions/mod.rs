@@ -1,0 +1,5 @@
+//! 第 09 课练习的参考答案。
+
+pub mod ask;
+pub mod split;
+pub mod timeout;

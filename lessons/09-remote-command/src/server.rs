@@ -1,0 +1,261 @@
+//! 服务端：收一帧命令，回一帧结果。还有模仿教程、不分帧的版本，用来演示它的问题。
+
+use std::io::{self, BufWriter, ErrorKind, Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use lesson_08::frame::{read_frame, write_frame};
+
+use crate::command::{check_program, explain, split_command_line};
+use crate::run::{run_with_limit, Limits, RunOutcome};
+
+/// 命令输出为空时的回答，和教程一样。
+pub const NO_OUTPUT: &str = "no output!";
+
+/// 一条命令最长多少字节。命令行不需要更长；对方声称更长时，在分配内存之前就拒绝。
+pub const MAX_COMMAND: usize = 64 * 1024;
+
+/// 教程里 `recv(1024)` 的 1024：不分帧的版本一次最多读这么多。
+pub const UNFRAMED_READ: usize = 1024;
+
+/// 服务端怎样运行命令。
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// 允许运行的程序（裸名字）。
+    pub allowed: Vec<String>,
+    /// 危险模式：整行交给 `sh -c`，和教程的 `shell=True` 一样。此时允许列表不起作用。
+    pub dangerous_shell: bool,
+    pub limits: Limits,
+}
+
+/// 对一条命令的回答。
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// 命令的输出（标准输出后接标准错误）。
+    Output(Vec<u8>),
+    /// 命令成功结束但什么也没打印。
+    NoOutput,
+    /// 拒绝运行或运行失败，附带原因。
+    Error(String),
+}
+
+impl Reply {
+    /// 放进回答帧里的字节。
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Reply::Output(bytes) => bytes,
+            Reply::NoOutput => NO_OUTPUT.as_bytes().to_vec(),
+            Reply::Error(why) => format!("error: {why}").into_bytes(),
+        }
+    }
+}
+
+// ANCHOR: answer
+/// 对收到的一条命令（原始字节）给出回答。用户或对方能造成的任何情况都变成一个 `Reply`，
+/// 不会 panic，也不会让服务端退出。
+pub fn answer(command: &[u8], policy: &Policy) -> Reply {
+    let Ok(line) = std::str::from_utf8(command) else {
+        return Reply::Error("命令不是合法的 UTF-8 文本".into());
+    };
+    let line = line.trim();
+    if line.is_empty() {
+        return Reply::Error("命令是空的".into());
+    }
+    let argv: Vec<String> = if policy.dangerous_shell {
+        // 教程的做法：整行交给 shell 解释。`;`、`|`、`$(…)` 都会生效——这正是危险所在。
+        vec!["sh".into(), "-c".into(), line.into()]
+    } else {
+        let words = match split_command_line(line) {
+            Ok(words) => words,
+            Err(why) => return Reply::Error(why),
+        };
+        let program = words.first().map(String::as_str).unwrap_or("");
+        if let Err(refusal) = check_program(program, &policy.allowed) {
+            return Reply::Error(explain(&refusal, program, &policy.allowed));
+        }
+        words
+    };
+    match run_with_limit(&argv, &policy.limits) {
+        Ok(outcome) => describe(outcome, &policy.limits),
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            Reply::Error(format!("找不到程序 {}：它不在服务端的 PATH 里", argv[0]))
+        }
+        Err(e) => Reply::Error(format!("无法运行 {}：{e}", argv[0])),
+    }
+}
+
+/// 把运行结果变成回答：有输出就给输出（被截断时说明），没输出看退出状态。
+fn describe(outcome: RunOutcome, limits: &Limits) -> Reply {
+    match outcome {
+        RunOutcome::TimedOut => Reply::Error(format!(
+            "命令超过了时间限制 {} 毫秒，已连同它启动的子进程一起终止",
+            limits.time_limit.as_millis()
+        )),
+        RunOutcome::Exited { output, cut, .. } if !output.is_empty() => {
+            let mut output = output;
+            if cut {
+                let note = format!(
+                    "\n[输出超过上限 {} 字节，后面的部分已截掉]\n",
+                    limits.max_output
+                );
+                output.extend_from_slice(note.as_bytes());
+            }
+            Reply::Output(output)
+        }
+        RunOutcome::Exited { status, .. } if status.success() => Reply::NoOutput,
+        RunOutcome::Exited { status, .. } => match status.code() {
+            Some(code) => Reply::Error(format!("命令以退出码 {code} 结束，没有输出")),
+            None => Reply::Error("命令被信号终止，没有输出".into()),
+        },
+    }
+}
+// ANCHOR_END: answer
+
+// ANCHOR: serve_framed
+/// 为一个客户端服务（分帧协议）：读一帧命令，回一帧结果，直到对方关闭连接。
+///
+/// 对方关闭（帧与帧之间的 EOF）返回 `Ok(())`；帧过大、帧读到一半断开、空闲超时都返回错误，
+/// 由调用者记一行日志、关掉这个连接，服务端继续服务别人。
+pub fn serve_framed(stream: TcpStream, policy: &Policy, log: impl Fn(String)) -> io::Result<()> {
+    let mut reader = stream.try_clone()?;
+    // 长度前缀和内容是两次 write：不经缓冲的话它们是两个小包，Nagle 算法加上对方的延迟确认
+    // 会让每次回答多等几十毫秒。BufWriter 把它们合成一次发送（write_frame 最后会 flush）。
+    let mut writer = BufWriter::new(stream);
+    loop {
+        let command = match read_frame(&mut reader, MAX_COMMAND) {
+            Ok(Some(command)) => command,
+            Ok(None) => return Ok(()),
+            Err(e) if e.kind() == ErrorKind::InvalidData => {
+                // 帧太大：长度前缀之后的字节已经没法对齐到下一帧，只能说明原因后断开。
+                let why = Reply::Error(format!("命令超过了 {MAX_COMMAND} 字节，连接将关闭"));
+                let _ = write_frame(&mut writer, &why.into_bytes());
+                return Err(e);
+            }
+            Err(e) => return Err(e),
+        };
+        // 用 {:?} 打印：命令里的换行、控制字符会被转义，不能伪造服务端的日志行。
+        log(format!("命令：{:?}", String::from_utf8_lossy(&command)));
+        let reply = answer(&command, policy).into_bytes();
+        write_frame(&mut writer, &reply)?;
+        log(format!("send data size {}", reply.len()));
+    }
+}
+// ANCHOR_END: serve_framed
+
+// ANCHOR: serve_unframed
+/// 教程的版本（只用于演示问题）：一次 `read` 当作一条命令，结果不带长度直接写回去。
+///
+/// 命令仍然按安全的规则运行；问题出在**传输**上：结果比对方一次读的 1024 字节长时，
+/// 剩下的部分留在连接里，会被当成下一条命令的回答。
+pub fn serve_unframed(stream: TcpStream, policy: &Policy, log: impl Fn(String)) -> io::Result<()> {
+    let mut reader = stream.try_clone()?;
+    let mut writer = stream;
+    let mut buf = [0u8; UNFRAMED_READ];
+    loop {
+        let n = match reader.read(&mut buf) {
+            // 教程的服务端在这里没有判断 0：对方走后它会不停地“执行空命令”。我们就此结束。
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        log(format!("命令：{:?}", String::from_utf8_lossy(&buf[..n])));
+        let reply = answer(&buf[..n], policy).into_bytes();
+        writer.write_all(&reply)?;
+        log(format!("send data size {}", reply.len()));
+    }
+}
+// ANCHOR_END: serve_unframed
+
+/// 连接出错时给日志用的中文说明。
+pub fn describe_error(err: &io::Error) -> String {
+    match err.kind() {
+        ErrorKind::UnexpectedEof => format!("客户端在一条消息中途断开了：{err}"),
+        ErrorKind::InvalidData => format!("客户端发来的帧太大，已拒绝：{err}"),
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => "客户端太久没有说话，已断开".into(),
+        ErrorKind::ConnectionReset | ErrorKind::BrokenPipe => "客户端突然断开了".into(),
+        _ => format!("连接出错：{err}"),
+    }
+}
+
+// ANCHOR: loopback
+/// 监听地址是否只有本机能连上。`0.0.0.0`、`::` 和网卡地址都不是。
+pub fn is_loopback_only(addrs: &[SocketAddr]) -> bool {
+    addrs.iter().all(|a| match a.ip() {
+        IpAddr::V4(ip) => ip.is_loopback(),
+        IpAddr::V6(ip) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+    })
+}
+// ANCHOR_END: loopback
+
+/// 连接层面的选项。
+#[derive(Debug, Clone, Copy)]
+pub struct ServeOptions {
+    /// 客户端多久不说话就断开。
+    pub idle: Duration,
+    /// 最多同时服务几个客户端。
+    pub max_clients: usize,
+    /// 用教程的不分帧方式（演示问题用）。
+    pub unframed: bool,
+}
+
+// ANCHOR: serve_forever
+/// 接受连接，每个客户端一个线程。同时在服务的客户端有上限：每个客户端都能让这台机器
+/// 启动进程，不设上限的话，一个人开几百个连接就能把机器拖垮。
+pub fn serve_forever(listener: TcpListener, policy: Policy, options: ServeOptions) {
+    let policy = Arc::new(policy);
+    let active = Arc::new(AtomicUsize::new(0));
+    for conn in listener.incoming() {
+        // accept 失败（比如文件描述符暂时用完）只影响这一次，继续接受下一个。
+        let Ok(stream) = conn else { continue };
+        if active.fetch_add(1, Ordering::SeqCst) >= options.max_clients {
+            active.fetch_sub(1, Ordering::SeqCst);
+            refuse_busy(stream, options.max_clients);
+            continue;
+        }
+        let (policy, active) = (Arc::clone(&policy), Arc::clone(&active));
+        thread::spawn(move || {
+            serve_one(stream, &policy, options);
+            active.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+}
+// ANCHOR_END: serve_forever
+
+/// 服务一个客户端；出了什么问题都只记一行日志，不影响别的客户端。
+fn serve_one(stream: TcpStream, policy: &Policy, options: ServeOptions) {
+    let peer = stream
+        .peer_addr()
+        .map_or_else(|_| "?".to_string(), |a| a.to_string());
+    support::say(format!("{peer} 连上了"));
+    let log = |line: String| support::say(format!("{peer} {line}"));
+    let result = prepare(&stream, options.idle).and_then(|()| {
+        if options.unframed {
+            serve_unframed(stream, policy, log)
+        } else {
+            serve_framed(stream, policy, log)
+        }
+    });
+    match result {
+        Ok(()) => support::say(format!("{peer} 离开了")),
+        Err(e) => support::say(format!("{peer} {}", describe_error(&e))),
+    }
+}
+
+/// 客户端太多时：回一帧说明，然后关闭。
+fn refuse_busy(mut stream: TcpStream, max: usize) {
+    let why = Reply::Error(format!("服务端已经在服务 {max} 个客户端，请稍后再连"));
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    let _ = write_frame(&mut stream, &why.into_bytes());
+}
+
+/// 给一个连接设好空闲超时：对方太久不发命令（或发到一半停住）时，读操作超时返回错误。
+pub fn prepare(stream: &TcpStream, idle: Duration) -> io::Result<()> {
+    stream.set_read_timeout(Some(idle))?;
+    stream.set_write_timeout(Some(idle))
+}
