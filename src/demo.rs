@@ -19,8 +19,15 @@ use colored::{Color, Colorize};
 use crate::lessons::{DemoStep, Lesson, Role};
 
 enum Event {
-    Line { proc: usize, text: String, stderr: bool },
-    Exited { proc: usize, status: ExitStatus },
+    Line {
+        proc: usize,
+        text: String,
+        stderr: bool,
+    },
+    Exited {
+        proc: usize,
+        status: ExitStatus,
+    },
 }
 
 struct Running {
@@ -101,9 +108,7 @@ impl Demo<'_> {
                 }
                 Role::Client if !step.parallel => {
                     let label = self.procs[idx].label.clone();
-                    self.pump_until(&format!("{label}结束"), |d| {
-                        d.procs[idx].status.is_some()
-                    })?;
+                    self.pump_until(&format!("{label}结束"), |d| d.procs[idx].status.is_some())?;
                 }
                 Role::Client => {}
             }
@@ -262,7 +267,8 @@ impl Demo<'_> {
                 }
                 let code = status.code();
                 if code != Some(p.expect_code) {
-                    let how = code.map_or_else(|| "被信号终止".to_string(), |c| format!("退出码 {c}"));
+                    let how =
+                        code.map_or_else(|| "被信号终止".to_string(), |c| format!("退出码 {c}"));
                     bail!("{}意外结束（{how}，期望退出码 {}）", p.label, p.expect_code);
                 }
                 if p.role == Role::Server && !p.exits {

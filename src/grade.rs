@@ -63,7 +63,12 @@ pub fn grade(root: &Path, lesson: &Lesson, release: bool) -> Result<bool> {
         let number = i + 1;
         match outcomes.get(&ex.id) {
             Some(Outcome::Passed) => {
-                println!("  {} {number}. {}  ({})", "✓".green().bold(), ex.title, ex.file);
+                println!(
+                    "  {} {number}. {}  ({})",
+                    "✓".green().bold(),
+                    ex.title,
+                    ex.file
+                );
                 progress.set(&ex.id, true);
             }
             other => {
@@ -72,7 +77,12 @@ pub fn grade(root: &Path, lesson: &Lesson, release: bool) -> Result<bool> {
                     Some(Outcome::Failed(why)) => why.clone(),
                     _ => "没有找到这道题的评分测试（tests/exercises.rs）".to_string(),
                 };
-                println!("  {} {number}. {}  ({})", "✗".red().bold(), ex.title, ex.file);
+                println!(
+                    "  {} {number}. {}  ({})",
+                    "✗".red().bold(),
+                    ex.title,
+                    ex.file
+                );
                 for line in why.lines() {
                     println!("       {line}");
                 }
@@ -93,9 +103,15 @@ pub fn grade(root: &Path, lesson: &Lesson, release: bool) -> Result<bool> {
         .count();
     let total = lesson.exercises.len();
     if all {
-        println!("  {}", format!("全部通过（{done}/{total}）！").green().bold());
+        println!(
+            "  {}",
+            format!("全部通过（{done}/{total}）！").green().bold()
+        );
     } else {
-        println!("  已完成 {done}/{total}。改好文件后再运行 just grade {}", lesson.number);
+        println!(
+            "  已完成 {done}/{total}。改好文件后再运行 just grade {}",
+            lesson.number
+        );
     }
     Ok(all)
 }
@@ -167,7 +183,9 @@ fn failure_message(stdout: &str, name: &str) -> String {
 fn compile_errors(stderr: &str) -> String {
     let errors: Vec<&str> = stderr
         .lines()
-        .filter(|l| !l.trim_start().starts_with("Compiling") && !l.trim_start().starts_with("Blocking"))
+        .filter(|l| {
+            !l.trim_start().starts_with("Compiling") && !l.trim_start().starts_with("Blocking")
+        })
         .collect();
     let text = errors.join("\n");
     let mut lines: Vec<&str> = text.lines().take(40).collect();
@@ -245,7 +263,9 @@ mod tests {
         assert_eq!(results.get("l03_ask"), Some(&Outcome::Passed));
         assert_eq!(
             results.get("l03_reply"),
-            Some(&Outcome::Failed("期望收到 “我是Server”，实际收到 “”".into()))
+            Some(&Outcome::Failed(
+                "期望收到 “我是Server”，实际收到 “”".into()
+            ))
         );
     }
 

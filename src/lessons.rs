@@ -142,8 +142,8 @@ pub fn load_all(root: &Path) -> Result<Vec<Lesson>> {
 
 /// 读取一个 `lesson.toml`。
 pub fn load(manifest: &Path) -> Result<Lesson> {
-    let text = fs::read_to_string(manifest)
-        .with_context(|| format!("读不了 {}", manifest.display()))?;
+    let text =
+        fs::read_to_string(manifest).with_context(|| format!("读不了 {}", manifest.display()))?;
     let mut lesson: Lesson =
         toml::from_str(&text).with_context(|| format!("{} 格式不对", manifest.display()))?;
     lesson.dir = manifest.parent().expect("文件总在某个目录里").to_path_buf();

@@ -144,7 +144,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     lesson.exercises.len()
                 );
             };
-            println!("{}", format!("第 {} 课第 {exercise} 题：{}", lesson.number, ex.title).bold());
+            println!(
+                "{}",
+                format!("第 {} 课第 {exercise} 题：{}", lesson.number, ex.title).bold()
+            );
             println!("文件：lessons/{}/{}\n", dir_name(lesson), ex.file);
             println!("{}", ex.hint.trim_end());
             Ok(ExitCode::SUCCESS)

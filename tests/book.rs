@@ -63,8 +63,12 @@ fn every_include_names_an_existing_file_and_anchor() {
                 problems.push(format!("{}: 引用的文件不存在：{path}", md.display()));
                 continue;
             };
-            if let Some(anchor) = anchor.filter(|a| !a.is_empty() && !a.chars().all(|c| c.is_ascii_digit())) {
-                if !has_anchor(&body, "ANCHOR:", anchor) || !has_anchor(&body, "ANCHOR_END:", anchor) {
+            if let Some(anchor) =
+                anchor.filter(|a| !a.is_empty() && !a.chars().all(|c| c.is_ascii_digit()))
+            {
+                if !has_anchor(&body, "ANCHOR:", anchor)
+                    || !has_anchor(&body, "ANCHOR_END:", anchor)
+                {
                     problems.push(format!(
                         "{}: {path} 里没有成对的锚点 {anchor}",
                         md.display()
@@ -79,7 +83,11 @@ fn every_include_names_an_existing_file_and_anchor() {
         }
     }
     assert!(count > 0, "书里没有任何 include：章节应当展示真实代码");
-    assert!(problems.is_empty(), "书里的引用有问题：\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "书里的引用有问题：\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]

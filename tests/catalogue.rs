@@ -20,11 +20,23 @@ fn lessons_are_numbered_like_their_folders() {
     assert!(!all.is_empty(), "lessons/ 下没有任何 lesson.toml");
     assert_eq!(all[0].number, "01", "第一课应当是 01");
     for pair in all.windows(2) {
-        assert!(pair[0].number < pair[1].number, "课号 {} 重复", pair[1].number);
+        assert!(
+            pair[0].number < pair[1].number,
+            "课号 {} 重复",
+            pair[1].number
+        );
     }
     for lesson in &all {
-        let dir = lesson.dir.file_name().unwrap().to_string_lossy().into_owned();
-        assert!(dir.starts_with(&format!("{}-", lesson.number)), "{dir} 应以课号开头");
+        let dir = lesson
+            .dir
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            dir.starts_with(&format!("{}-", lesson.number)),
+            "{dir} 应以课号开头"
+        );
     }
 }
 
@@ -38,7 +50,11 @@ fn every_program_is_a_binary_of_its_package() {
             lesson.number,
             lesson.package
         );
-        assert!(!lesson.programs.is_empty(), "第 {} 课没有程序", lesson.number);
+        assert!(
+            !lesson.programs.is_empty(),
+            "第 {} 课没有程序",
+            lesson.number
+        );
         for program in &lesson.programs {
             let bin = lesson.bin_name(&program.name);
             assert!(
@@ -79,7 +95,11 @@ fn every_exercise_has_a_file_a_solution_and_a_grading_test() {
             );
             read(&lesson, &ex.file);
             let solution = read(&lesson, &ex.solution);
-            assert!(!solution.contains("todo!("), "参考答案 {} 里还有 todo!()", ex.solution);
+            assert!(
+                !solution.contains("todo!("),
+                "参考答案 {} 里还有 todo!()",
+                ex.solution
+            );
             let call = format!("exercise!(\n    {},\n    \"{}\",", ex.id, ex.file);
             assert!(
                 grading.contains(&call),
@@ -99,7 +119,10 @@ fn every_lesson_has_python_and_a_chapter() {
     for lesson in all() {
         let python = lesson.dir.join("python");
         let has_py = fs::read_dir(&python)
-            .map(|d| d.flatten().any(|e| e.path().extension().is_some_and(|x| x == "py")))
+            .map(|d| {
+                d.flatten()
+                    .any(|e| e.path().extension().is_some_and(|x| x == "py"))
+            })
             .unwrap_or(false);
         assert!(has_py, "第 {} 课没有 python/ 对照程序", lesson.number);
         let chapter = format!("ch{}-", lesson.number);

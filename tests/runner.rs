@@ -128,7 +128,12 @@ fn grading_an_untouched_exercise_reports_it_unsolved() {
         eprintln!("第 01 课的练习都已动手，跳过");
         return;
     }
-    let out = workbook().args(["grade", "01"]).assert().code(1).get_output().clone();
+    let out = workbook()
+        .args(["grade", "01"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
     let stdout = String::from_utf8_lossy(&out.stdout);
     for (i, ex) in untouched {
         assert!(
@@ -136,9 +141,15 @@ fn grading_an_untouched_exercise_reports_it_unsolved() {
             "未完成的练习 {} 没有标成 ✗：\n{stdout}",
             ex.id
         );
-        assert!(stdout.contains(&format!("just hint 01 {}", i + 1)), "{stdout}");
+        assert!(
+            stdout.contains(&format!("just hint 01 {}", i + 1)),
+            "{stdout}"
+        );
     }
-    assert!(stdout.contains("还没有完成：文件里还有 todo!()"), "{stdout}");
+    assert!(
+        stdout.contains("还没有完成：文件里还有 todo!()"),
+        "{stdout}"
+    );
 }
 
 /// 工具可以启动 `workbook lesson 03 server --port 0`、读第一行、最后杀掉它，而不留下进程：
@@ -148,7 +159,10 @@ fn grading_an_untouched_exercise_reports_it_unsolved() {
 fn one_program_mode_becomes_the_program() {
     let bin = env!("CARGO_BIN_EXE_workbook");
     // 先编好，免得第一行要等编译。
-    workbook().args(["lesson", "03", "server", "--help"]).assert().success();
+    workbook()
+        .args(["lesson", "03", "server", "--help"])
+        .assert()
+        .success();
     let mut server = testkit::Proc::server(bin, ["lesson", "03", "server", "--port", "0"]);
     assert_eq!(server.addr().ip().to_string(), "127.0.0.1");
     let pid = server.pid();
@@ -167,5 +181,9 @@ fn one_program_mode_becomes_the_program() {
     stream.read_to_string(&mut reply).unwrap();
     assert_eq!(reply, "我是Server");
     let done = server.finish();
-    assert!(done.status.success(), "服务端的退出码应当原样传出：{:?}", done.status);
+    assert!(
+        done.status.success(),
+        "服务端的退出码应当原样传出：{:?}",
+        done.status
+    );
 }

@@ -31,7 +31,9 @@ fn check_stop(start_worker: fn(Arc<AtomicBool>, Arc<AtomicU64>) -> JoinHandle<()
         "running 还是 true，工作线程却已经结束了"
     );
     running.store(false, Ordering::Relaxed);
-    wait_until("把 running 设为 false 后工作线程结束", || handle.is_finished());
+    wait_until("把 running 设为 false 后工作线程结束", || {
+        handle.is_finished()
+    });
     handle.join().expect("工作线程不应该 panic");
 }
 

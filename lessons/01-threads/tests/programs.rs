@@ -56,7 +56,10 @@ fn scoped_threads_sum_the_parts() {
 fn channel_collects_every_message() {
     let out = run("l01-channel", &["--workers", "5"]);
     for i in 1..=5 {
-        assert!(out.contains(&format!("主线程收到：工人{i} 完成了任务")), "{out}");
+        assert!(
+            out.contains(&format!("主线程收到：工人{i} 完成了任务")),
+            "{out}"
+        );
     }
     assert!(out.contains("一共收到 5 条消息"), "{out}");
     assert_matches_saved(&saved("channel.txt"), &run("l01-channel", &[]));

@@ -96,8 +96,8 @@ impl Proc {
                 proc.name, rest.stdout, rest.stderr
             )
         });
-        let addr = parse_addr(&first)
-            .unwrap_or_else(|| panic!("服务端第一行里没有地址：{first:?}"));
+        let addr =
+            parse_addr(&first).unwrap_or_else(|| panic!("服务端第一行里没有地址：{first:?}"));
         proc.addr = Some(addr);
         proc
     }
@@ -162,7 +162,9 @@ impl Proc {
 
     /// 等到标准输出出现包含 `needle` 的一行。
     pub fn expect_stdout(&mut self, needle: &str) -> String {
-        self.expect_line(&format!("包含 {needle:?} 的一行"), |l| l.contains(needle))
+        self.expect_line(&format!("包含 {needle:?} 的一行"), |l| {
+            l.contains(needle)
+        })
     }
 
     /// 到目前为止收到的标准输出（不等待）。
@@ -287,7 +289,10 @@ fn forward(stream: impl Read, tx: mpsc::Sender<Line>, wrap: fn(String) -> Line) 
                 while buf.last() == Some(&b'\n') || buf.last() == Some(&b'\r') {
                     buf.pop();
                 }
-                if tx.send(wrap(String::from_utf8_lossy(&buf).into_owned())).is_err() {
+                if tx
+                    .send(wrap(String::from_utf8_lossy(&buf).into_owned()))
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -407,7 +412,10 @@ macro_rules! exercise {
 pub fn wait_until(what: &str, cond: impl Fn() -> bool) {
     let deadline = Instant::now() + DEADLINE;
     while !cond() {
-        assert!(Instant::now() < deadline, "等了 {DEADLINE:?} 仍未满足：{what}");
+        assert!(
+            Instant::now() < deadline,
+            "等了 {DEADLINE:?} 仍未满足：{what}"
+        );
         thread::sleep(Duration::from_millis(2));
     }
 }

@@ -27,6 +27,9 @@ fn real_main(workers: usize) -> Result<()> {
     for m in &messages {
         println!("主线程收到：{m}");
     }
-    println!("一共收到 {} 条消息，所有发送端都已关闭，通道结束", messages.len());
+    println!(
+        "一共收到 {} 条消息，所有发送端都已关闭，通道结束",
+        messages.len()
+    );
     Ok(())
 }

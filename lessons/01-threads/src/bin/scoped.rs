@@ -29,6 +29,10 @@ fn real_main(n: u64, parts: usize) -> Result<()> {
     for (i, s) in sums.iter().enumerate() {
         println!("第 {} 份的和：{s}", i + 1);
     }
-    println!("总和：{}（公式算出的是 {}）", sums.iter().sum::<u64>(), n * (n + 1) / 2);
+    println!(
+        "总和：{}（公式算出的是 {}）",
+        sums.iter().sum::<u64>(),
+        n * (n + 1) / 2
+    );
     Ok(())
 }
