@@ -163,7 +163,7 @@ fn one_program_mode_becomes_the_program() {
         .args(["lesson", "03", "server", "--help"])
         .assert()
         .success();
-    let mut server = testkit::Proc::server(bin, ["lesson", "03", "server", "--port", "0"]);
+    let server = testkit::Proc::server(bin, ["lesson", "03", "server", "--port", "0"]);
     assert_eq!(server.addr().ip().to_string(), "127.0.0.1");
     let pid = server.pid();
     let exe = std::fs::read_link(format!("/proc/{pid}/exe")).expect("进程还在");

@@ -1,1 +1,38 @@
-//! 第 10 课
+//! 第 10 课：文件上传。
+//!
+//! 教程的上传程序只有二十几行，却有四个洞：文件名可以带 `../`，写到目录外面去；
+//! 大小不设上限；同名文件直接覆盖；连接断在半路时留下一个半截的文件，还用着正式的名字。
+//! 这一课的协议和教程一样简单（`post|大小|文件名`，只多了一个换行），但每个洞都补上了：
+//!
+//! - [`upload`]：请求头的解析和文件名检查，纯字符串，不碰网络和磁盘；
+//! - [`transfer`]：按说好的长度搬字节、边搬边算 SHA-256、只在成功时才换上正式名字的临时文件；
+//! - [`server`]：一个连接一个线程，读超时，拒绝时体面地结束连接；
+//! - [`client`]：上传、下载、进度条，两头核对摘要。
+
+pub mod client;
+pub mod server;
+pub mod transfer;
+pub mod upload;
+
+#[allow(unused_variables, unused_imports, unused_mut, dead_code)]
+#[path = "../exercises/mod.rs"]
+pub mod exercises;
+
+#[doc(hidden)]
+#[path = "../solutions/mod.rs"]
+pub mod solutions;
+
+/// 服务端的默认端口，和教程一样。
+pub const DEFAULT_PORT: u16 = 8898;
+
+/// 默认的存放目录（相对于启动服务端时的当前目录）。教程把文件放在脚本旁边的 `yuan` 子目录里。
+pub const DEFAULT_DIR: &str = "uploads";
+
+/// 默认的单个文件上限：1 GiB。
+pub const DEFAULT_MAX_SIZE: u64 = 1 << 30;
+
+/// 服务端默认的空闲超时（秒）。
+pub const DEFAULT_IDLE_SECS: u64 = 30;
+
+/// 默认最多同时服务多少个连接。
+pub const DEFAULT_MAX_CLIENTS: usize = 64;

@@ -1,0 +1,292 @@
+//! 服务端：一个连接一个线程，一个连接只办一件事（上传一个文件或下载一个文件）。
+
+use std::fs::{self, File};
+use std::io::{self, BufReader, ErrorKind, Read, Seek, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use lesson_08::frame::read_delimited;
+
+use crate::transfer::{copy_exact, hash_reader, peak_memory_kib, TempFile};
+use crate::upload::{parse_header, Request, MAX_HEADER_BYTES, TEMP_PREFIX};
+
+/// 服务端的设置，来自命令行。
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// 存放文件的目录（已经建好、已经转成绝对路径）。
+    pub dir: PathBuf,
+    /// 一个文件最多多少字节。
+    pub max_size: u64,
+    /// 同名文件已经存在时，是否用新上传的替换它。
+    pub allow_overwrite: bool,
+    /// 一个连接多久不收发任何数据就断开。
+    pub idle: Duration,
+    /// 最多同时服务多少个连接；再多的直接回答 `error` 并断开。
+    pub max_clients: usize,
+    /// 每个连接结束时打印进程的峰值内存（基准测试用）。
+    pub report_memory: bool,
+}
+
+/// 拒绝一个请求后，最多再替对方读掉（扔掉）多少字节。
+/// 读掉对方还在发的文件内容，对方才能顺利收到我们的 `error` 回答（见 [`refuse`]）。
+const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// 办成了：`reply` 是还要回给对方的一行（下载的回答已经和内容一起发出去了，是 `None`），
+/// `log` 是服务端自己记的。
+struct Done {
+    reply: Option<String>,
+    log: String,
+}
+
+/// 一次上传或下载出了问题：`reply` 是回给对方的原因，`log` 是服务端自己记的。
+struct Failure {
+    reply: String,
+    log: String,
+}
+
+impl Failure {
+    fn both(text: impl Into<String>) -> Failure {
+        let text = text.into();
+        Failure {
+            reply: text.clone(),
+            log: text,
+        }
+    }
+}
+
+// ANCHOR: serve
+/// 接受连接，每个连接交给一个新线程。单个连接出的任何错都只影响它自己。
+pub fn serve(listener: TcpListener, config: Config, log: fn(String)) -> io::Result<()> {
+    let config = Arc::new(config);
+    let active = Arc::new(AtomicUsize::new(0));
+    let next = AtomicU64::new(1);
+    for stream in listener.incoming() {
+        let stream = match stream {
+            Ok(s) => s,
+            // 对方在排队时就断开了之类的错误：跳过这一个，继续等下一个。
+            Err(e) => {
+                log(format!("接受连接失败：{e}"));
+                continue;
+            }
+        };
+        let n = next.fetch_add(1, Ordering::Relaxed);
+        if active.fetch_add(1, Ordering::SeqCst) >= config.max_clients {
+            active.fetch_sub(1, Ordering::SeqCst);
+            log(format!("[#{n}] 同时连接太多，拒绝"));
+            let _ = (&stream).write_all("error 服务端忙，请稍后再试\n".as_bytes());
+            continue;
+        }
+        // 名额由 Slot 持有：线程结束时（哪怕是 panic）、或者线程根本没启动起来时，
+        // Slot 被丢弃，名额自动还回去。
+        let slot = Slot(Arc::clone(&active));
+        let config = Arc::clone(&config);
+        let spawned = thread::Builder::new()
+            .name(format!("连接-{n}"))
+            .spawn(move || {
+                let _slot = slot;
+                handle_connection(stream, n, &config, log);
+            });
+        if let Err(e) = spawned {
+            log(format!("[#{n}] 无法启动线程：{e}"));
+        }
+    }
+    Ok(())
+}
+// ANCHOR_END: serve
+
+/// 一个连接名额；丢弃时归还。
+struct Slot(Arc<AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+// ANCHOR: handle
+/// 服务一个连接：读请求头，按 post / get 办事，回答一行。
+pub fn handle_connection(stream: TcpStream, n: u64, config: &Config, log: fn(String)) {
+    let say = |text: String| log(format!("[#{n}] {text}"));
+    // 读写都有期限：对方不说话、卡在半路，期限一到这个线程就结束，临时文件随之删除。
+    let _ = stream.set_read_timeout(Some(config.idle));
+    let _ = stream.set_write_timeout(Some(config.idle));
+    let mut reader = BufReader::new(&stream);
+
+    // 请求头是一行，最多 MAX_HEADER_BYTES 字节。read_delimited（第 08 课）只取到换行为止，
+    // 和请求头一起到达的文件开头留在 reader 的缓冲区里，后面接着读——这就是粘包的正确处理。
+    let line = match read_delimited(&mut reader, b'\n', MAX_HEADER_BYTES) {
+        Ok(Some(line)) => line,
+        Ok(None) => return say("连上后什么也没发就断开了".into()),
+        Err(e) => {
+            let why = describe_io(&e, config.idle);
+            say(format!("拒绝：读请求头失败：{why}"));
+            return refuse(&stream, &mut reader, &format!("读请求头失败：{why}"));
+        }
+    };
+    let outcome = match parse_header(&line, config.max_size) {
+        Err(reason) => Err(Failure::both(reason)),
+        Ok(Request::Post { size, name }) => {
+            say(format!("上传 {name}（{size} 字节）"));
+            receive_upload(&mut reader, &name, size, config)
+        }
+        Ok(Request::Get { name }) => {
+            say(format!("下载 {name}"));
+            send_download(&stream, &name, config)
+        }
+    };
+    match outcome {
+        Ok(done) => {
+            if let Some(reply) = done.reply {
+                if let Err(e) = (&stream).write_all(reply.as_bytes()) {
+                    say(format!("回答对方时出错：{e}"));
+                }
+            }
+            say(done.log);
+        }
+        Err(failure) => {
+            say(format!("拒绝：{}", failure.log));
+            refuse(&stream, &mut reader, &failure.reply);
+        }
+    }
+    if config.report_memory {
+        if let Some(kib) = peak_memory_kib() {
+            say(format!(
+                "服务端进程峰值内存（VmHWM）：{:.1} MiB",
+                kib as f64 / 1024.0
+            ));
+        }
+    }
+}
+// ANCHOR_END: handle
+
+// ANCHOR: receive_upload
+/// 收一个上传：先写进临时文件，全部到齐、对方也不再多发之后，才换成最终的名字。
+fn receive_upload(
+    reader: &mut impl Read,
+    name: &str,
+    size: u64,
+    config: &Config,
+) -> Result<Done, Failure> {
+    let dest = config.dir.join(name);
+    // 先检查一次，不用收完整个文件才告诉对方“已经有了”。真正的把关在 commit 里（见下面）。
+    if !config.allow_overwrite && fs::symlink_metadata(&dest).is_ok() {
+        return Err(Failure::both(format!(
+            "已经有一个叫 {name} 的文件了，服务端不覆盖已有文件（启动服务端时加 --allow-overwrite 才允许）"
+        )));
+    }
+    let mut temp = TempFile::create_in(&config.dir, TEMP_PREFIX).map_err(|e| Failure {
+        reply: "服务端无法创建临时文件".into(),
+        log: format!("无法在 {} 里创建临时文件：{e}", config.dir.display()),
+    })?;
+    let sha = copy_exact(reader, &mut temp, size, &mut |_| {}).map_err(|e| {
+        let why = describe_io(&e, config.idle);
+        Failure {
+            reply: format!("上传没有完成，已丢弃：{why}"),
+            log: format!("上传中断，临时文件已删除：{why}"),
+        }
+    })?;
+    // 说好的字节都到了。客户端发完会关闭它的发送方向，所以接下来应当读到 EOF；
+    // 读到了别的字节，说明对方声明的大小和实际发的不一致，这个文件不能当真。
+    match reader.read(&mut [0u8; 1]) {
+        Ok(0) => {}
+        Ok(_) => {
+            return Err(Failure::both(format!(
+                "说好 {size} 字节，对方却发了更多，上传作废"
+            )))
+        }
+        Err(e) => {
+            return Err(Failure::both(format!(
+                "收完 {size} 字节后等对方关闭发送方向时出错，上传作废：{}",
+                describe_io(&e, config.idle)
+            )))
+        }
+    }
+    temp.commit(&dest, config.allow_overwrite)
+        .map_err(|e| match e.kind() {
+            ErrorKind::AlreadyExists => Failure::both(format!(
+                "已经有一个叫 {name} 的文件了（刚刚被别的上传抢先保存），服务端不覆盖已有文件"
+            )),
+            _ => Failure {
+                reply: "服务端保存文件失败".into(),
+                log: format!("保存 {name} 失败：{e}"),
+            },
+        })?;
+    // 先保存好，再回答 ok：客户端看到 ok 时，文件一定已经在最终的名字上、在磁盘上了。
+    Ok(Done {
+        reply: Some(format!("ok {size} {sha}\n")),
+        log: format!("收完 {size} 字节，已保存为 {name}（SHA-256 {sha}）"),
+    })
+}
+// ANCHOR_END: receive_upload
+
+// ANCHOR: send_download
+/// 发送一个下载：先回答 `ok <大小> <摘要>`，再发内容。
+fn send_download(stream: &TcpStream, name: &str, config: &Config) -> Result<Done, Failure> {
+    let path = config.dir.join(name);
+    // symlink_metadata 不跟随符号链接：目录里就算有一个指向 /etc/passwd 的链接，也不发出去。
+    let meta =
+        fs::symlink_metadata(&path).map_err(|_| Failure::both(format!("没有叫 {name} 的文件")))?;
+    if !meta.is_file() {
+        return Err(Failure::both(format!("{name} 不是一个普通文件")));
+    }
+    let cannot_read = |e: io::Error| Failure {
+        reply: format!("服务端读不了 {name}"),
+        log: format!("读 {} 失败：{e}", path.display()),
+    };
+    let mut file = File::open(&path).map_err(cannot_read)?;
+    // 先算一遍摘要，再回到开头发送，用的是同一个打开的文件。上传总是“写新文件再改名”，
+    // 从不原地修改，所以哪怕这期间有人上传了同名文件替换它，我们手里这个文件的内容也不会变。
+    let (size, sha) = hash_reader(&mut file).map_err(cannot_read)?;
+    file.rewind().map_err(cannot_read)?;
+    let mut conn = stream;
+    if let Err(e) = conn.write_all(format!("ok {size} {sha}\n").as_bytes()) {
+        return Ok(Done {
+            reply: None,
+            log: format!("发送 {name} 失败：{}", describe_io(&e, config.idle)),
+        });
+    }
+    // 已经回答了 ok，再出错就没法回 error 了：对方会发现字节不够、摘要不对，自己丢掉。
+    let log = match copy_exact(&mut file, &mut conn, size, &mut |_| {}) {
+        Ok(_) => format!("发完 {name}：{size} 字节（SHA-256 {sha}）"),
+        Err(e) => format!("发送 {name} 中断：{}", describe_io(&e, config.idle)),
+    };
+    Ok(Done { reply: None, log })
+}
+// ANCHOR_END: send_download
+
+// ANCHOR: refuse
+/// 回答 `error <原因>`，然后体面地结束连接。
+///
+/// 对方可能还在发文件内容。要是我们直接关闭连接，内核发现还有没读的数据，会发 RST
+/// 而不是正常的 FIN，对方可能连我们的 `error` 那一行都收不到，只看到“连接被重置”。
+/// 所以先关掉我们的发送方向，再替对方把剩下的内容读掉扔掉（有上限，也有超时）。
+fn refuse(stream: &TcpStream, reader: &mut impl Read, reason: &str) {
+    let line = format!("error {}\n", reason.replace(['\n', '\r'], " "));
+    let mut conn = stream;
+    let _ = conn.write_all(line.as_bytes());
+    let _ = stream.shutdown(Shutdown::Write);
+    let _ = io::copy(&mut reader.take(DRAIN_LIMIT), &mut io::sink());
+}
+// ANCHOR_END: refuse
+
+/// 把 I/O 错误说成人话；读超时单独说明，因为它是服务端主动断开的。
+pub fn describe_io(e: &io::Error, idle: Duration) -> String {
+    if support::is_timeout(e) {
+        return format!("{} 秒内没有收到任何数据，断开", idle.as_secs());
+    }
+    match e.kind() {
+        ErrorKind::ConnectionReset => "连接被对方重置".into(),
+        ErrorKind::BrokenPipe => "对方已经关闭了连接".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// 准备存放目录：不存在就建好，并转成绝对路径，日志里看得清楚文件到底在哪里。
+pub fn prepare_dir(dir: &Path) -> io::Result<PathBuf> {
+    fs::create_dir_all(dir)?;
+    dir.canonicalize()
+}
