@@ -37,7 +37,10 @@ fn check_stop(start_worker: fn(Arc<AtomicBool>, Arc<AtomicU64>) -> JoinHandle<()
     handle.join().expect("工作线程不应该 panic");
 }
 
-fn check_scoped(sum_chunks: fn(&[u64], usize) -> Vec<(String, u64)>) {
+/// 每块的（线程名，和）。
+type Parts = Vec<(String, u64)>;
+
+fn check_scoped(sum_chunks: fn(&[u64], usize) -> Parts) {
     let data: Vec<u64> = (1..=10).collect();
     let got = with_deadline("sum_chunks", move || sum_chunks(&data, 4));
     let want = vec![
