@@ -187,3 +187,75 @@ fn one_program_mode_becomes_the_program() {
         done.status
     );
 }
+
+/// 演示被打断（Ctrl-C 或 kill）时不留下任何进程：运行器一死，它启动的服务端和客户端都会被系统关掉。
+///
+/// 用第 06 课的演示：它的第一个服务端要一直活到演示结束（最后一步要等 2 秒超时），
+/// 所以看到它的监听地址后，先让运行器暂停（SIGSTOP），就能稳稳地找到它的子进程，
+/// 再对运行器本身发 SIGINT——只发给运行器，不发给子进程，这是最难的情形。
+#[cfg(target_os = "linux")]
+#[test]
+fn interrupted_demo_leaves_no_process_behind() {
+    let bin = env!("CARGO_BIN_EXE_workbook");
+    workbook().args(["lesson", "06", "server", "--help"]).assert().success();
+    let mut demo = testkit::Proc::spawn(bin, ["lesson", "06"]);
+    demo.expect_line("服务端的监听地址", |l| l.contains("[服务端]") && l.contains("正在监听"));
+    let runner = demo.pid();
+    signal(runner, libc::SIGSTOP);
+    let children = children_of(runner);
+    assert!(
+        !children.is_empty(),
+        "暂停时运行器应当至少还有服务端这个子进程"
+    );
+    signal(runner, libc::SIGINT);
+    signal(runner, libc::SIGCONT);
+    let done = demo.finish();
+    assert!(!done.status.success(), "被 SIGINT 打断的运行器不应报告成功");
+    for pid in children {
+        testkit::wait_until(&format!("演示的子进程 {pid} 随运行器一起结束"), || {
+            !is_alive(pid)
+        });
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn signal(pid: u32, sig: libc::c_int) {
+    // SAFETY: 向本测试启动的进程发信号。
+    let rc = unsafe { libc::kill(pid as libc::pid_t, sig) };
+    assert_eq!(rc, 0, "发信号 {sig} 给 {pid} 失败");
+}
+
+/// 父进程是 `parent` 的所有进程（读 /proc/*/stat 的第 4 个字段）。
+#[cfg(target_os = "linux")]
+fn children_of(parent: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // 进程名在括号里，可能含空格；从最后一个右括号之后再按空格切。
+        let Some((_, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let ppid = rest.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok());
+        if ppid == Some(parent) {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+/// 进程还在吗？已退出但未被回收的僵尸进程也算不在了。
+#[cfg(target_os = "linux")]
+fn is_alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X"),
+        Err(_) => false,
+    }
+}
