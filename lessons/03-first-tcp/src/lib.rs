@@ -172,7 +172,11 @@ pub fn send_and_receive(stream: &mut TcpStream, text: &str) -> Result<Reply> {
             // 服务端没读完我们的数据就关了连接，系统会发出“重置”（RST）。
             // 在那之前已经到达的回复仍然有效，留下它并如实告诉用户。
             Err(err) if err.kind() == io::ErrorKind::ConnectionReset && !bytes.is_empty() => {
-                return Ok(Reply { bytes, reset: true });
+                return Ok(Reply {
+                    bytes,
+                    reset: true,
+                    cut: false,
+                });
             }
             Err(err) => return Err(explain_reply_error(err, timeout)),
         }
@@ -180,9 +184,12 @@ pub fn send_and_receive(stream: &mut TcpStream, text: &str) -> Result<Reply> {
     if bytes.is_empty() {
         bail!("服务端没有回复任何内容就关闭了连接");
     }
+    // 没有读到 0 就离开了循环：回复到了上限，后面还有没有、有多少，我们没再读。
+    let cut = bytes.len() >= MAX_REPLY;
     Ok(Reply {
         bytes,
         reset: false,
+        cut,
     })
 }
 // ANCHOR_END: ask
@@ -193,6 +200,8 @@ pub struct Reply {
     pub bytes: Vec<u8>,
     /// 收到回复之后，连接被服务端重置了（它没读完我们发的全部数据）。
     pub reset: bool,
+    /// 回复达到了 [`MAX_REPLY`] 的上限，后面的部分没有读。
+    pub cut: bool,
 }
 
 fn explain_reply_error(err: io::Error, timeout: Option<Duration>) -> anyhow::Error {

@@ -157,6 +157,21 @@ fn body_cut_short_is_reported_and_kept() {
 }
 
 #[test]
+fn body_longer_than_announced_is_reported() {
+    let (port, server) =
+        respond_once(b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nabcdef".to_vec());
+    let dir = tempfile::tempdir().unwrap();
+    let out = http_get(dir.path(), &["--port", &port]);
+    server.join().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        out.stderr.contains("响应头说有 3 个字节，却收到了 6 个"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn chunked_response_gets_a_warning() {
     let (port, server) = respond_once(
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n".to_vec(),

@@ -363,6 +363,25 @@ fn client_shows_an_invalid_utf8_reply_without_panicking() {
 }
 
 #[test]
+fn client_says_so_when_a_reply_is_too_long_to_read_whole() {
+    let (port, srv) = fake_server(|mut s| {
+        let mut buf = [0u8; 1024];
+        let _ = s.read(&mut buf);
+        // 比客户端的上限还多 1 MiB：客户端读到上限就停，剩下的它不读，写的一方会遇到错误。
+        let _ = s.write_all(&vec![b'z'; lesson_03::MAX_REPLY + (1 << 20)]);
+    });
+    let out = client(&["--port", &port]);
+    srv.join().unwrap();
+    no_panic(&out);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        out.stdout.contains("后面的部分没有再读"),
+        "回复被截断时要说出来：{:?}",
+        out.stdout.lines().last()
+    );
+}
+
+#[test]
 fn client_reports_a_server_that_closes_without_replying() {
     let (port, srv) = fake_server(|mut s| {
         // 读完客户端的话（它说完会关闭发送方向），然后一言不发地关闭。

@@ -86,6 +86,8 @@ fn rust_and_python_clients_print_the_same_reply() {
     let server = Proc::server(SERVER, ["--port", "0"]);
     let rust_out = testkit::run(CLIENT, ["--port", &server.port()], "");
     server.finish();
+    assert!(py_out.status.success(), "{}", py_out.stderr);
+    assert!(rust_out.status.success(), "{}", rust_out.stderr);
     // Rust 版多打印了连接和发送的两行，回复的两行必须一模一样。
     let tail = |s: &str| {
         s.lines()
@@ -94,5 +96,15 @@ fn rust_and_python_clients_print_the_same_reply() {
             .map(str::to_string)
             .collect::<Vec<_>>()
     };
-    assert_eq!(tail(&py_out.stdout), tail(&rust_out.stdout));
+    let rust_tail = tail(&rust_out.stdout);
+    assert_eq!(
+        rust_tail,
+        [
+            "按 UTF-8 解码：我是Server",
+            r"收到回复 12 个字节：b'\xe6\x88\x91\xe6\x98\xafServer'"
+        ],
+        "{}",
+        rust_out.stdout
+    );
+    assert_eq!(tail(&py_out.stdout), rust_tail);
 }

@@ -42,7 +42,11 @@ if __name__ == "__main__":
     parser.add_argument("--port", type=int, default=9999)
     parser.add_argument("messages", nargs="*", default=["你好", "我爱阿芬"])
     args = parser.parse_args()
-    sock = socket.create_connection((args.host, args.port), timeout=10)
+    try:
+        sock = socket.create_connection((args.host, args.port), timeout=10)
+    except OSError as err:
+        raise SystemExit("错误：连不上分帧回显服务端 %s:%d（%s）。先在另一个终端里启动它：just lesson 08 framed-server"
+                         % (args.host, args.port, err))
     for text in args.messages:
         send_frame(sock, text.encode("utf-8"))
         echo = recv_frame(sock)

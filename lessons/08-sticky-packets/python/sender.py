@@ -11,7 +11,11 @@ parser.add_argument("--mode", choices=["raw", "ack", "line", "length"], default=
 parser.add_argument("messages", nargs="*", default=["我爱Python", "我爱阿芬"])
 args = parser.parse_args()
 
-sock = socket.create_connection((args.host, args.port), timeout=10)
+try:
+    sock = socket.create_connection((args.host, args.port), timeout=10)
+except OSError as err:
+    raise SystemExit("错误：连不上服务端 %s:%d（%s）。先在另一个终端里启动它：just lesson 08 server --mode %s"
+                     % (args.host, args.port, err, args.mode))
 print("已连接 %s:%d，模式 %s" % (sock.getpeername()[0], sock.getpeername()[1], args.mode))
 
 

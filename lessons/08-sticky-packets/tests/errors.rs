@@ -38,8 +38,15 @@ fn clients_without_a_server_say_how_to_start_one() {
     let out = run_client(CLIENT, &["--port", &port, "你好"], "");
     assert_clear_failure(&out, "just lesson 08 server");
     assert!(out.stderr.contains("连不上服务端"), "{}", out.stderr);
+    // 分帧客户端要的是分帧回显服务端，提示里的命令也要是它。
     let out = run_client(FRAMED_CLIENT, &["--port", &port, "你好"], "");
-    assert_clear_failure(&out, "just lesson 08 server");
+    assert_clear_failure(&out, "just lesson 08 framed-server");
+    assert!(out.stderr.contains("连接被拒绝"), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains("just lesson 08 server"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -67,6 +74,13 @@ fn each_mode_refuses_messages_it_cannot_carry_before_connecting() {
     assert_clear_failure(&out, "ack 模式下一条消息最多 1024 字节");
     let out = run_client(CLIENT, &["--port", &port, "--mode", "line", "两\n行"], "");
     assert_clear_failure(&out, "line 模式的消息里不能有换行符");
+    // 大得离谱的 --repeat 在拼消息之前就被拒绝，而不是耗尽内存后崩溃。
+    let out = run_client(
+        CLIENT,
+        &["--port", &port, "--repeat", "100000000000000000"],
+        "",
+    );
+    assert_clear_failure(&out, "--repeat 最多 1000000 次");
 }
 
 #[test]

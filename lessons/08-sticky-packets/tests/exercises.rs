@@ -105,6 +105,15 @@ fn check_decode(read_message: ReadMessage) {
             "内容读到一半的 EOF 是 UnexpectedEof"
         );
 
+        // 上限本身是允许的：正好 max 字节的帧要照常读出来。
+        let mut wire = Vec::new();
+        write_frame(&mut wire, b"12345").unwrap();
+        let mut r = ChunkedReader::new(wire, vec![3]);
+        match read_message(&mut r, 5) {
+            Ok(Some(got)) => assert_eq!(got, b"12345", "正好 max 字节的帧内容不对"),
+            other => panic!("正好 max（5）字节的帧是允许的，得到的却是 {other:?}"),
+        }
+
         // 对方声称后面有将近 4 GB：在读内容（和分配内存）之前就拒绝。
         let mut huge = vec![0xff, 0xff, 0xff, 0xf0];
         huge.extend_from_slice(&[b'x'; 64]);

@@ -59,14 +59,27 @@ pub fn split_command_line(line: &str) -> Result<Vec<String>, String> {
 pub const DEFAULT_ALLOWED: &[&str] = &["echo", "pwd", "uname", "whoami"];
 
 /// 这些程序一旦被允许，客户端就能借它们运行任意命令（`sh -c …`、`env 程序`、`xargs 程序`、
-/// `find -exec`、`awk 'BEGIN{system(…)}'`），允许列表就形同虚设。`--allow` 拒绝它们；
-/// 真要 shell 请用名字写明危险的 `--dangerous-shell`。
+/// `find -exec`、`awk 'BEGIN{system(…)}'`、GNU `sed` 的 `e` 命令、`git -c core.pager=…`），
+/// 或者让命令逃出时间限制（`setsid` 把程序放进新的会话和进程组，超时的 `killpg` 就杀不到它）。
+/// 允许列表就形同虚设。`--allow` 拒绝它们；真要 shell 请用名字写明危险的 `--dangerous-shell`。
 ///
-/// 这张表不可能列全：凡是能替你启动别的程序的程序都属于这一类，加 `--allow` 前要想到这一点。
+/// 这张表不可能列全：凡是能替你启动别的程序、或者能读写任意文件的程序都属于这一类，
+/// 加 `--allow` 前要想到这一点。
 pub const NEVER_ALLOWED: &[&str] = &[
-    "sh", "bash", "dash", "zsh", "ksh", "fish", "env", "xargs", "sudo", "su", "nohup", "timeout",
-    "nice", "stdbuf", "find", "awk", "perl", "python3", "python",
+    "sh", "bash", "dash", "zsh", "ksh", "csh", "tcsh", "fish", "busybox", "env", "xargs", "sudo",
+    "su", "doas", "pkexec", "runuser", "setpriv", "nohup", "setsid", "timeout", "time", "nice",
+    "ionice", "taskset", "chrt", "stdbuf", "chroot", "unshare", "nsenter", "flock", "watch",
+    "script", "find", "awk", "gawk", "mawk", "sed", "perl", "python", "python3", "ruby", "node",
+    "php", "lua", "tclsh", "expect", "make", "git", "ssh", "vi", "vim", "less", "man", "tar",
+    "strace", "gdb",
 ];
+
+/// `--allow` 的名字是否属于 [`NEVER_ALLOWED`]。带版本号的解释器（`python3.12`、`perl5.36`、
+/// `lua5.4`）去掉末尾的数字和点之后再比一次，免得换个写法就绕过去。
+pub fn is_never_allowed(name: &str) -> bool {
+    let without_version = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    NEVER_ALLOWED.contains(&name) || NEVER_ALLOWED.contains(&without_version)
+}
 
 /// 为什么拒绝运行一个程序。
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +119,7 @@ pub fn validate_allow(name: &str) -> Result<(), String> {
             "--allow {name:?} 不是裸程序名：只写名字（如 --allow seq），不写路径"
         ));
     }
-    if NEVER_ALLOWED.contains(&name) {
+    if is_never_allowed(name) {
         return Err(format!(
             "--allow {name} 会让客户端借它运行任意命令，允许列表就没有意义了；\
              如果你确实要教程里那样的 shell，请明确使用 --dangerous-shell"
@@ -166,5 +179,8 @@ mod tests {
         assert!(validate_allow("seq").is_ok());
         assert!(validate_allow("/usr/bin/seq").is_err());
         assert!(validate_allow("sh").is_err());
+        for launcher in ["setsid", "python3.12", "perl5.36", "sed"] {
+            assert!(validate_allow(launcher).is_err(), "{launcher}");
+        }
     }
 }

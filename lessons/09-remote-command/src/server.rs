@@ -10,6 +10,7 @@ use std::time::Duration;
 use lesson_08::frame::{read_frame, write_frame};
 
 use crate::command::{check_program, explain, split_command_line};
+use crate::pace::{Paced, MIN_RATE};
 use crate::run::{run_with_limit, Limits, RunOutcome};
 
 /// 命令输出为空时的回答，和教程一样。
@@ -117,14 +118,21 @@ fn describe(outcome: RunOutcome, limits: &Limits) -> Reply {
 // ANCHOR: serve_framed
 /// 为一个客户端服务（分帧协议）：读一帧命令，回一帧结果，直到对方关闭连接。
 ///
-/// 对方关闭（帧与帧之间的 EOF）返回 `Ok(())`；帧过大、帧读到一半断开、空闲超时都返回错误，
-/// 由调用者记一行日志、关掉这个连接，服务端继续服务别人。
-pub fn serve_framed(stream: TcpStream, policy: &Policy, log: impl Fn(String)) -> io::Result<()> {
-    let mut reader = stream.try_clone()?;
+/// 对方关闭（帧与帧之间的 EOF）返回 `Ok(())`；帧过大、帧读到一半断开、空闲超时、
+/// 慢得不像话（见 [`Paced`]）都返回错误，由调用者记一行日志、关掉这个连接，服务端继续服务别人。
+pub fn serve_framed(
+    stream: TcpStream,
+    idle: Duration,
+    policy: &Policy,
+    log: impl Fn(String),
+) -> io::Result<()> {
+    let mut reader = Paced::new(stream.try_clone()?, idle, MIN_RATE);
     // 长度前缀和内容是两次 write：不经缓冲的话它们是两个小包，Nagle 算法加上对方的延迟确认
     // 会让每次回答多等几十毫秒。BufWriter 把它们合成一次发送（write_frame 最后会 flush）。
-    let mut writer = BufWriter::new(stream);
+    let mut writer = BufWriter::new(Paced::new(stream, idle, MIN_RATE));
     loop {
+        // 每条命令都要在 idle 之内开始、并且不慢于 MIN_RATE 地到齐。
+        reader.restart();
         let command = match read_frame(&mut reader, MAX_COMMAND) {
             Ok(Some(command)) => command,
             Ok(None) => return Ok(()),
@@ -139,6 +147,7 @@ pub fn serve_framed(stream: TcpStream, policy: &Policy, log: impl Fn(String)) ->
         // 用 {:?} 打印：命令里的换行、控制字符会被转义，不能伪造服务端的日志行。
         log(format!("命令：{:?}", String::from_utf8_lossy(&command)));
         let reply = answer(&command, policy).into_bytes();
+        writer.get_mut().restart();
         write_frame(&mut writer, &reply)?;
         log(format!("send data size {}", reply.len()));
     }
@@ -150,11 +159,17 @@ pub fn serve_framed(stream: TcpStream, policy: &Policy, log: impl Fn(String)) ->
 ///
 /// 命令仍然按安全的规则运行；问题出在**传输**上：结果比对方一次读的 1024 字节长时，
 /// 剩下的部分留在连接里，会被当成下一条命令的回答。
-pub fn serve_unframed(stream: TcpStream, policy: &Policy, log: impl Fn(String)) -> io::Result<()> {
-    let mut reader = stream.try_clone()?;
-    let mut writer = stream;
+pub fn serve_unframed(
+    stream: TcpStream,
+    idle: Duration,
+    policy: &Policy,
+    log: impl Fn(String),
+) -> io::Result<()> {
+    let mut reader = Paced::new(stream.try_clone()?, idle, MIN_RATE);
+    let mut writer = Paced::new(stream, idle, MIN_RATE);
     let mut buf = [0u8; UNFRAMED_READ];
     loop {
+        reader.restart();
         let n = match reader.read(&mut buf) {
             // 教程的服务端在这里没有判断 0：对方走后它会不停地“执行空命令”。我们就此结束。
             Ok(0) => return Ok(()),
@@ -164,6 +179,7 @@ pub fn serve_unframed(stream: TcpStream, policy: &Policy, log: impl Fn(String)) 
         };
         log(format!("命令：{:?}", String::from_utf8_lossy(&buf[..n])));
         let reply = answer(&buf[..n], policy).into_bytes();
+        writer.restart();
         writer.write_all(&reply)?;
         log(format!("send data size {}", reply.len()));
     }
@@ -175,6 +191,8 @@ pub fn describe_error(err: &io::Error) -> String {
     match err.kind() {
         ErrorKind::UnexpectedEof => format!("客户端在一条消息中途断开了：{err}"),
         ErrorKind::InvalidData => format!("客户端发来的帧太大，已拒绝：{err}"),
+        // 带着说明的 TimedOut 来自 Paced：对方在说话，只是慢得不像话。
+        ErrorKind::TimedOut if err.get_ref().is_some() => err.to_string(),
         ErrorKind::WouldBlock | ErrorKind::TimedOut => "客户端太久没有说话，已断开".into(),
         ErrorKind::ConnectionReset | ErrorKind::BrokenPipe => "客户端突然断开了".into(),
         _ => format!("连接出错：{err}"),
@@ -236,9 +254,9 @@ fn serve_one(stream: TcpStream, policy: &Policy, options: ServeOptions) {
     let log = |line: String| support::say(format!("{peer} {line}"));
     let result = prepare(&stream, options.idle).and_then(|()| {
         if options.unframed {
-            serve_unframed(stream, policy, log)
+            serve_unframed(stream, options.idle, policy, log)
         } else {
-            serve_framed(stream, policy, log)
+            serve_framed(stream, options.idle, policy, log)
         }
     });
     match result {

@@ -345,6 +345,36 @@ fn idle_clients_are_dropped_and_extra_clients_told_to_wait() {
 }
 
 #[test]
+fn a_client_dripping_one_byte_at_a_time_is_dropped() {
+    // slowloris：每 0.2 秒发 1 个字节，每次读都不会超过 1 秒的空闲超时，
+    // 只看读超时的服务端会陪它耗下去。要求最低速度的服务端在约 1 秒后断开它。
+    let mut srv = server(&["--idle-secs", "1"]);
+    let mut stream = connect(&srv);
+    let mut frame = 100u32.to_be_bytes().to_vec();
+    frame.extend_from_slice(format!("echo {}", "x".repeat(95)).as_bytes());
+    let started = std::time::Instant::now();
+    let mut dropped = false;
+    for byte in &frame {
+        // 这里的停顿是“攻击”本身，不是在等对方就绪。
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        if stream.write_all(&[*byte]).is_err() || srv.stdout_so_far().contains("对方太慢") {
+            dropped = true;
+            break;
+        }
+        assert!(started.elapsed() < DEADLINE, "期限内没有断开慢慢滴的客户端");
+    }
+    assert!(dropped, "100 字节的命令滴完了，服务端一直没有断开它");
+    srv.expect_stdout("对方太慢");
+    let mut buf = [0u8; 16];
+    assert!(
+        matches!(stream.read(&mut buf), Ok(0) | Err(_)),
+        "断开之后不应再收到回答"
+    );
+    let mut other = connect(&srv);
+    assert_eq!(ask(&mut other, "echo 下一位"), "下一位\n");
+}
+
+#[test]
 fn a_client_with_no_server_gets_a_clear_error() {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()

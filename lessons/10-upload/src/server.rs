@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use lesson_08::frame::read_delimited;
 
-use crate::transfer::{copy_exact, hash_reader, peak_memory_kib, TempFile};
+use crate::pace::{Paced, MIN_RATE};
+use crate::transfer::{copy_exact, free_space, hash_reader, peak_memory_kib, TempFile};
 use crate::upload::{parse_header, Request, MAX_HEADER_BYTES, TEMP_PREFIX};
 
 /// 服务端的设置，来自命令行。
@@ -29,11 +30,17 @@ pub struct Config {
     pub max_clients: usize,
     /// 每个连接结束时打印进程的峰值内存（基准测试用）。
     pub report_memory: bool,
+    /// 收下一个上传之后磁盘上至少要剩的字节数。
+    pub disk_reserve: u64,
 }
 
 /// 拒绝一个请求后，最多再替对方读掉（扔掉）多少字节。
 /// 读掉对方还在发的文件内容，对方才能顺利收到我们的 `error` 回答（见 [`refuse`]）。
 const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// 默认的磁盘预留：收下一个上传之后，磁盘上至少还要剩这么多空间（`--disk-reserve-mb` 可以改）。
+/// 磁盘写满时，日志、数据库、别的程序都会跟着出错，所以不能让上传把最后一点空间用光。
+pub const DEFAULT_DISK_RESERVE: u64 = 64 * 1024 * 1024;
 
 /// 办成了：`reply` 是还要回给对方的一行（下载的回答已经和内容一起发出去了，是 `None`），
 /// `log` 是服务端自己记的。
@@ -112,9 +119,10 @@ impl Drop for Slot {
 pub fn handle_connection(stream: TcpStream, n: u64, config: &Config, log: fn(String)) {
     let say = |text: String| log(format!("[#{n}] {text}"));
     // 读写都有期限：对方不说话、卡在半路，期限一到这个线程就结束，临时文件随之删除。
+    // 对方一直说、却慢得不像话（一次一个字节）时，由 Paced 断开。
     let _ = stream.set_read_timeout(Some(config.idle));
     let _ = stream.set_write_timeout(Some(config.idle));
-    let mut reader = BufReader::new(&stream);
+    let mut reader = BufReader::new(Paced::new(&stream, config.idle, MIN_RATE));
 
     // 请求头是一行，最多 MAX_HEADER_BYTES 字节。read_delimited（第 08 课）只取到换行为止，
     // 和请求头一起到达的文件开头留在 reader 的缓冲区里，后面接着读——这就是粘包的正确处理。
@@ -178,6 +186,16 @@ fn receive_upload(
             "已经有一个叫 {name} 的文件了，服务端不覆盖已有文件（启动服务端时加 --allow-overwrite 才允许）"
         )));
     }
+    // 大小上限管的是一个文件，管不了磁盘：放得下才收。几个上传同时进行时这里可能都说“放得下”，
+    // 那时真正写满磁盘的那个会在写的时候出错，它的临时文件照样被删掉。
+    if let Some(free) = free_space(&config.dir) {
+        let reserve = config.disk_reserve;
+        if size > free.saturating_sub(reserve) {
+            return Err(Failure::both(format!(
+                "服务端的磁盘空间不够：文件有 {size} 字节，磁盘只剩 {free} 字节（还要留出 {reserve} 字节）"
+            )));
+        }
+    }
     let mut temp = TempFile::create_in(&config.dir, TEMP_PREFIX).map_err(|e| Failure {
         reply: "服务端无法创建临时文件".into(),
         log: format!("无法在 {} 里创建临时文件：{e}", config.dir.display()),
@@ -227,22 +245,31 @@ fn receive_upload(
 /// 发送一个下载：先回答 `ok <大小> <摘要>`，再发内容。
 fn send_download(stream: &TcpStream, name: &str, config: &Config) -> Result<Done, Failure> {
     let path = config.dir.join(name);
-    // symlink_metadata 不跟随符号链接：目录里就算有一个指向 /etc/passwd 的链接，也不发出去。
-    let meta =
-        fs::symlink_metadata(&path).map_err(|_| Failure::both(format!("没有叫 {name} 的文件")))?;
-    if !meta.is_file() {
-        return Err(Failure::both(format!("{name} 不是一个普通文件")));
-    }
+    let not_plain = || Failure::both(format!("{name} 不是一个普通文件"));
     let cannot_read = |e: io::Error| Failure {
         reply: format!("服务端读不了 {name}"),
         log: format!("读 {} 失败：{e}", path.display()),
     };
-    let mut file = File::open(&path).map_err(cannot_read)?;
+    // 目录里就算有一个指向 /etc/passwd 的符号链接，也不能把它发出去。先查（symlink_metadata）
+    // 再打开，中间有一段空隙，链接可能恰好在这时被换上；所以打开时就不跟随链接，
+    // 再看“打开的这一个”是不是普通文件。
+    let mut file = match open_no_follow(&path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            return Err(Failure::both(format!("没有叫 {name} 的文件")))
+        }
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Err(not_plain()),
+        Err(e) => return Err(cannot_read(e)),
+    };
+    if !file.metadata().map_err(cannot_read)?.is_file() {
+        return Err(not_plain());
+    }
     // 先算一遍摘要，再回到开头发送，用的是同一个打开的文件。上传总是“写新文件再改名”，
     // 从不原地修改，所以哪怕这期间有人上传了同名文件替换它，我们手里这个文件的内容也不会变。
     let (size, sha) = hash_reader(&mut file).map_err(cannot_read)?;
     file.rewind().map_err(cannot_read)?;
-    let mut conn = stream;
+    // 对方慢慢地读，和慢慢地发一样能占住连接，所以发送也要求最低速度。
+    let mut conn = Paced::new(stream, config.idle, MIN_RATE);
     if let Err(e) = conn.write_all(format!("ok {size} {sha}\n").as_bytes()) {
         return Ok(Done {
             reply: None,
@@ -275,7 +302,8 @@ fn refuse(stream: &TcpStream, reader: &mut impl Read, reason: &str) {
 
 /// 把 I/O 错误说成人话；读超时单独说明，因为它是服务端主动断开的。
 pub fn describe_io(e: &io::Error, idle: Duration) -> String {
-    if support::is_timeout(e) {
+    // 带着说明的超时来自 Paced（对方太慢），原样说出来；系统给的超时才是“一直没有数据”。
+    if support::is_timeout(e) && e.get_ref().is_none() {
         return format!("{} 秒内没有收到任何数据，断开", idle.as_secs());
     }
     match e.kind() {
@@ -283,6 +311,16 @@ pub fn describe_io(e: &io::Error, idle: Duration) -> String {
         ErrorKind::BrokenPipe => "对方已经关闭了连接".into(),
         _ => e.to_string(),
     }
+}
+
+/// 只读打开一个文件，不跟随符号链接（是链接就失败，`ELOOP`），
+/// 也不在命名管道上一直等写入的一方出现（`O_NONBLOCK`；对普通文件不起作用）。
+fn open_no_follow(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
 }
 
 /// 准备存放目录：不存在就建好，并转成绝对路径，日志里看得清楚文件到底在哪里。

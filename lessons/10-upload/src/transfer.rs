@@ -206,6 +206,20 @@ fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
+/// `dir` 所在的文件系统还有多少字节可以给普通用户用（`statvfs` 的 `f_bavail`）。
+/// 查不到时返回 `None`，调用者就不做这项检查。
+pub fn free_space(dir: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    // SAFETY: statvfs 是普通的 C 结构体，全零是合法的初值；path 是以 NUL 结尾的合法字符串，
+    // statvfs 只读它、只写 stat。
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::statvfs(path.as_ptr(), &mut stat) } != 0 {
+        return None;
+    }
+    Some((stat.f_bavail as u64).saturating_mul(stat.f_frsize as u64))
+}
+
 /// 进程到目前为止的峰值内存（常驻内存的最高点，Linux 的 `VmHWM`），单位 KiB。
 /// 别的系统上没有这个数，返回 `None`。
 pub fn peak_memory_kib() -> Option<u64> {

@@ -52,6 +52,13 @@ pub fn sanitize_file_name(name: &str) -> Result<&str, String> {
     if name.chars().any(char::is_control) {
         return Err(format!("文件名里不能有控制字符：{name:?}"));
     }
+    // 看不见的格式字符：从右到左覆盖（U+202E）能让 `invoice\u{202E}gpj.exe` 显示成
+    // `invoiceexe.jpg`，零宽字符能造出两个看起来一模一样、其实不同的名字。
+    if name.chars().any(is_invisible_format) {
+        return Err(format!(
+            "文件名里不能有改变文字方向或看不见的格式字符（如 U+202E、U+200B）：{name:?}"
+        ));
+    }
     // 以点开头的是隐藏文件；服务端自己的临时文件也以点开头，这样它们永远不会被当成上传的文件。
     if name.starts_with('.') {
         return Err(format!("文件名不能以 . 开头（隐藏文件）：{name:?}"));
@@ -59,6 +66,14 @@ pub fn sanitize_file_name(name: &str) -> Result<&str, String> {
     Ok(name)
 }
 // ANCHOR_END: sanitize
+
+/// 改变文字显示方向的控制符和零宽字符。它们不是 `char::is_control` 意义上的控制字符，
+/// 却能让同一个名字在屏幕上显示成另一个样子。
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
 
 // ANCHOR: parse_header
 /// 解析一行请求头（已经去掉了结尾的换行）。`max_size` 是允许上传的最大字节数。
@@ -149,6 +164,8 @@ mod tests {
             "C:\\x",
             "a\nb",
             "a\0",
+            "invoice\u{202E}gpj.exe",
+            "a\u{200B}.txt",
         ] {
             assert!(sanitize_file_name(bad).is_err(), "{bad:?} 应当被拒绝");
         }

@@ -37,7 +37,10 @@ impl Server {
     }
 }
 
-/// 启动服务端：`--port 0 --dir <新的临时目录>/uploads`，再加上 `extra`。
+/// 启动服务端：`--port 0 --dir <新的临时目录>/uploads --disk-reserve-mb 0`，再加上 `extra`
+/// （`extra` 自己给出 `--disk-reserve-mb` 时用它的）。
+///
+/// 预留设为 0：测试不该因为运行它的机器磁盘快满了而失败；预留本身由专门的测试检查。
 pub fn start(extra: &[&str]) -> Server {
     let root = tempfile::tempdir().expect("能建临时目录");
     let dir = root.path().join("uploads");
@@ -47,6 +50,9 @@ pub fn start(extra: &[&str]) -> Server {
         "--dir".into(),
         dir.display().to_string(),
     ];
+    if !extra.contains(&"--disk-reserve-mb") {
+        args.extend(["--disk-reserve-mb".to_string(), "0".into()]);
+    }
     args.extend(extra.iter().map(|s| s.to_string()));
     let proc = Proc::server(SERVER, args);
     Server { proc, dir, root }

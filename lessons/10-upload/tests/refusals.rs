@@ -62,6 +62,12 @@ fn every_bad_request_is_refused_and_nothing_is_written() {
         case("制表符", post("a\tb", b"hello"), "控制字符"),
         case("回车", post("a.txt\r", b"hello"), "控制字符"),
         case(
+            "从右到左覆盖",
+            post("invoice\u{202E}gpj.exe", b"hello"),
+            "格式字符",
+        ),
+        case("零宽空格", post("a\u{200B}.txt", b"hello"), "格式字符"),
+        case(
             "太长的名字",
             post(&long_name, b"hello"),
             "超过了上限 255 字节",

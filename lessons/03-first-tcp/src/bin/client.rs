@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use clap::Parser;
-use lesson_03::{describe, send_and_receive, DEFAULT_PORT, GREETING};
+use lesson_03::{describe, send_and_receive, DEFAULT_PORT, GREETING, MAX_REPLY};
 use support::say;
 
 /// 连上第 03 课的服务端，发送一句话（默认“你是who?”），打印服务端的回复。
@@ -45,6 +45,11 @@ fn real_main(args: Args) -> Result<()> {
     }
     if reply.reset {
         say("随后连接被服务端重置了：它没读完我们发的数据就关闭了连接");
+    }
+    if reply.cut {
+        say(format!(
+            "回复达到了 {MAX_REPLY} 个字节的上限，后面的部分没有再读"
+        ));
     }
     Ok(())
 }

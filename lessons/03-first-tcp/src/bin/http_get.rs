@@ -64,6 +64,11 @@ fn real_main(args: Args) -> Result<()> {
     // 服务端中途断开时，读到的 EOF 看起来和“发完了”一样；响应头里的长度能揭穿它。
     if let Some(expected) = content_length(&response.head) {
         ensure!(
+            size <= expected,
+            "正文比响应头说的长：响应头说有 {expected} 个字节，却收到了 {size} 个（都存进了 {}）",
+            output.display()
+        );
+        ensure!(
             size == expected,
             "正文不完整：响应头说有 {expected} 个字节，只收到 {size} 个（{} 里是收到的部分）",
             output.display()

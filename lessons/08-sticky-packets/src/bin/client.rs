@@ -22,7 +22,7 @@ struct Args {
     /// 怎样分开消息，要和服务端一致：raw、ack、line、length
     #[arg(long, value_enum, default_value_t = Mode::Length)]
     mode: Mode,
-    /// 最后再发一条长消息：把“我爱Python”重复这么多次（每次 12 字节）
+    /// 最后再发一条长消息：把“我爱Python”重复这么多次（每次 12 字节，最多 100 万次）
     #[arg(long)]
     repeat: Option<usize>,
     /// 读超时（秒）
@@ -31,6 +31,9 @@ struct Args {
     /// 要发送的消息；一条都不给（也没有 --repeat）时从标准输入读，每行一条，空行结束
     messages: Vec<String>,
 }
+
+/// `--repeat` 的上限。
+const MAX_REPEAT: usize = 1_000_000;
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -45,6 +48,11 @@ fn real_main(args: Args) -> Result<()> {
         .map(|m| m.clone().into_bytes())
         .collect();
     if let Some(times) = args.repeat {
+        // 先检查再拼：太大的次数会在拼出这条消息时就耗尽内存。
+        anyhow::ensure!(
+            times <= MAX_REPEAT,
+            "--repeat 最多 {MAX_REPEAT} 次（12 MB 的消息已经足够看清拆包），给的是 {times}"
+        );
         messages.push("我爱Python".repeat(times).into_bytes());
     }
     if messages.is_empty() {

@@ -34,7 +34,18 @@ fn main() -> ExitCode {
 fn real_main(args: Args) -> Result<()> {
     anyhow::ensure!(args.timeout > 0, "--timeout 至少是 1 秒");
     let timeout = Duration::from_secs(args.timeout);
-    let stream = support::connect(&args.host, args.port, timeout, "08")?;
+    // 先单独解析地址：解析失败有它自己的说明，不会被下面当成“连不上”。
+    support::resolve(&args.host, args.port)?;
+    // support::connect 的提示是启动 l08-server，而这个客户端要连的是分帧回显服务端，换成对的命令。
+    let stream = support::connect(&args.host, args.port, timeout, "08").map_err(|err| {
+        match err.downcast::<io::Error>() {
+            Ok(io_err) => anyhow::Error::new(io_err).context(format!(
+                "连不上分帧回显服务端 {}:{}。它在运行吗？先在另一个终端里启动它：just lesson 08 framed-server",
+                args.host, args.port
+            )),
+            Err(err) => err,
+        }
+    })?;
     say(format_args!("已连接 {}", stream.peer_addr()?));
     let mut reader = BufReader::new(&stream);
     let mut writer = BufWriter::new(&stream);

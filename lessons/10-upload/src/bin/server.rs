@@ -35,6 +35,9 @@ struct Args {
     /// 每个连接结束时打印进程的峰值内存（基准测试用）
     #[arg(long)]
     report_memory: bool,
+    /// 收下一个上传之后，磁盘上至少还要剩多少 MiB（默认 64）；放不下就拒绝，一个字节都不收
+    #[arg(long, default_value_t = lesson_10::server::DEFAULT_DISK_RESERVE / (1024 * 1024))]
+    disk_reserve_mb: u64,
 }
 
 fn main() -> ExitCode {
@@ -66,6 +69,7 @@ fn real_main(args: Args) -> Result<()> {
         idle: Duration::from_secs(args.timeout),
         max_clients: args.max_clients,
         report_memory: args.report_memory,
+        disk_reserve: args.disk_reserve_mb.saturating_mul(1024 * 1024),
     };
     serve(listener, config, log).context("接受连接时出错")
 }
