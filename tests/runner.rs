@@ -198,9 +198,14 @@ fn one_program_mode_becomes_the_program() {
 #[test]
 fn interrupted_demo_leaves_no_process_behind() {
     let bin = env!("CARGO_BIN_EXE_workbook");
-    workbook().args(["lesson", "06", "server", "--help"]).assert().success();
+    workbook()
+        .args(["lesson", "06", "server", "--help"])
+        .assert()
+        .success();
     let mut demo = testkit::Proc::spawn(bin, ["lesson", "06"]);
-    demo.expect_line("服务端的监听地址", |l| l.contains("[服务端]") && l.contains("正在监听"));
+    demo.expect_line("服务端的监听地址", |l| {
+        l.contains("[服务端]") && l.contains("正在监听")
+    });
     let runner = demo.pid();
     signal(runner, libc::SIGSTOP);
     let children = children_of(runner);
@@ -212,9 +217,10 @@ fn interrupted_demo_leaves_no_process_behind() {
     let done = demo.finish();
     assert!(!done.status.success(), "被杀掉的运行器不应报告成功");
     for pid in children {
-        testkit::wait_until(&format!("演示的子进程 {pid} 随运行器一起结束"), || {
-            !is_alive(pid)
-        });
+        testkit::wait_until(
+            &format!("演示的子进程 {pid} 随运行器一起结束"),
+            || !is_alive(pid),
+        );
     }
 }
 
@@ -240,7 +246,10 @@ fn children_of(parent: u32) -> Vec<u32> {
         let Some((_, rest)) = stat.rsplit_once(')') else {
             continue;
         };
-        let ppid = rest.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok());
+        let ppid = rest
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse::<u32>().ok());
         if ppid == Some(parent) {
             found.push(pid);
         }
