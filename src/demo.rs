@@ -19,15 +19,8 @@ use colored::{Color, Colorize};
 use crate::lessons::{DemoStep, Lesson, Role};
 
 enum Event {
-    Line {
-        proc: usize,
-        text: String,
-        stderr: bool,
-    },
-    Exited {
-        proc: usize,
-        status: ExitStatus,
-    },
+    Line { proc: usize, text: String },
+    Exited { proc: usize, status: ExitStatus },
 }
 
 struct Running {
@@ -39,7 +32,8 @@ struct Running {
     expect_code: i32,
     stdin: Option<ChildStdin>,
     close_stdin_when: Option<String>,
-    first_line: Option<String>,
+    /// 服务端输出里第一个监听地址。
+    addr: Option<SocketAddr>,
     status: Option<ExitStatus>,
     killed: bool,
 }
@@ -95,13 +89,11 @@ impl Demo<'_> {
                 Role::Server => {
                     let label = self.procs[idx].label.clone();
                     self.pump_until(&format!("{label}打印监听地址"), |d| {
-                        d.procs[idx].first_line.is_some()
+                        d.procs[idx].addr.is_some()
                     })?;
-                    let first = self.procs[idx].first_line.clone().unwrap_or_default();
-                    let addr = first
-                        .split_whitespace()
-                        .find_map(|w| w.parse::<SocketAddr>().ok())
-                        .ok_or_else(|| anyhow!("{label}的第一行里没有监听地址：{first:?}"))?;
+                    let addr = self.procs[idx]
+                        .addr
+                        .ok_or_else(|| anyhow!("{label}没有打印监听地址"))?;
                     self.vars.insert("port", addr.port().to_string());
                     self.vars.insert("host", addr.ip().to_string());
                     self.vars.insert("addr", addr.to_string());
@@ -138,6 +130,9 @@ impl Demo<'_> {
         let path = self.bin_dir.join(lesson.bin_name(&step.program));
         let args: Vec<String> = step.args.iter().map(|a| self.expand(a)).collect();
         let mut cmd = Command::new(&path);
+        // 标准输出和标准错误接到同一根管道上：一个程序先打印的行一定先被读到，
+        // 它的错误信息不会跑到它自己之前的输出前面去。
+        let (output, output_writer) = std::io::pipe().context("无法创建管道")?;
         cmd.args(&args)
             .env("NO_COLOR", "1")
             .env_remove("RUST_BACKTRACE")
@@ -146,12 +141,15 @@ impl Demo<'_> {
             } else {
                 Stdio::null()
             })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .stdout(output_writer.try_clone().context("无法复制管道")?)
+            .stderr(output_writer);
         die_with_parent(&mut cmd);
         let mut child = cmd
             .spawn()
             .with_context(|| format!("无法启动 {}", path.display()))?;
+        // 管道的写端已经交给了子进程；这里的 Command 还握着一份，丢掉它，
+        // 子进程退出时读端才会读到 EOF。
+        drop(cmd);
 
         let idx = self.procs.len();
         let (label, color) = match step.role {
@@ -174,20 +172,13 @@ impl Demo<'_> {
             stdin = None;
         }
 
-        let out = child.stdout.take().expect("stdout 是管道");
-        let err = child.stderr.take().expect("stderr 是管道");
-        let readers = [
-            spawn_reader(out, idx, false, self.tx.clone()),
-            spawn_reader(err, idx, true, self.tx.clone()),
-        ];
+        let reader = spawn_reader(output, idx, self.tx.clone());
         let tx = self.tx.clone();
         let pid = child.id();
         thread::spawn(move || {
             let status = child.wait();
             // 先读完它的全部输出，再报告“已退出”，显示顺序才对。
-            for r in readers {
-                let _ = r.join();
-            }
+            let _ = reader.join();
             if let Ok(status) = status {
                 let _ = tx.send(Event::Exited { proc: idx, status });
             }
@@ -202,7 +193,7 @@ impl Demo<'_> {
             expect_code: step.expect_code,
             stdin,
             close_stdin_when: step.close_stdin_when.clone(),
-            first_line: None,
+            addr: None,
             status: None,
             killed: false,
         });
@@ -237,16 +228,19 @@ impl Demo<'_> {
 
     fn handle(&mut self, event: Event) -> Result<()> {
         match event {
-            Event::Line { proc, text, stderr } => {
+            Event::Line { proc, text } => {
                 let p = &mut self.procs[proc];
                 let tag = format!("[{}]", p.label).color(p.color).bold();
-                if stderr {
+                // 错误信息（support::report 的格式）用红色标出。
+                if text.starts_with("错误：") || text.trim_start().starts_with("原因：") {
                     println!("{tag} {}", text.red());
                 } else {
                     println!("{tag} {text}");
-                    if p.first_line.is_none() {
-                        p.first_line = Some(text.clone());
-                    }
+                }
+                if p.role == Role::Server && p.addr.is_none() {
+                    p.addr = text
+                        .split_whitespace()
+                        .find_map(|w| w.parse::<SocketAddr>().ok());
                 }
                 self.seen.push(text);
                 let last = self.seen.last().expect("刚放进去");
@@ -309,7 +303,6 @@ impl Demo<'_> {
 fn spawn_reader(
     stream: impl Read + Send + 'static,
     proc: usize,
-    stderr: bool,
     tx: Sender<Event>,
 ) -> thread::JoinHandle<()> {
     thread::spawn(move || {
@@ -324,7 +317,7 @@ fn spawn_reader(
                         buf.pop();
                     }
                     let text = String::from_utf8_lossy(&buf).into_owned();
-                    if tx.send(Event::Line { proc, text, stderr }).is_err() {
+                    if tx.send(Event::Line { proc, text }).is_err() {
                         return;
                     }
                 }

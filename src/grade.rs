@@ -4,8 +4,11 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use colored::Colorize;
@@ -40,9 +43,15 @@ pub fn grade(root: &Path, lesson: &Lesson, release: bool) -> Result<bool> {
     }
     cmd.args(["--", "--ignored", "--color", "never"]);
     println!("  {}", "正在编译并运行你的练习……".dimmed());
-    let output = cmd.output().context("无法运行 cargo（Rust 装好了吗？）")?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let limit = time_limit();
+    let Some((stdout, stderr)) = run_with_limit(cmd, limit)? else {
+        println!(
+            "  {} 评分超过 {} 秒还没有结束，已停止。你的代码可能卡住了：比如一直在等一个不会来的连接或数据，\n       或者循环没有退出的条件。",
+            "✗".red().bold(),
+            limit.as_secs()
+        );
+        return Ok(false);
+    };
 
     let outcomes = if stdout.contains("running ") {
         parse_results(&stdout)
@@ -114,6 +123,63 @@ pub fn grade(root: &Path, lesson: &Lesson, release: bool) -> Result<bool> {
         );
     }
     Ok(all)
+}
+
+/// 评分的总期限（含编译）；环境变量 `WORKBOOK_GRADE_TIMEOUT`（秒）可以改。
+fn time_limit() -> Duration {
+    let secs = std::env::var("WORKBOOK_GRADE_TIMEOUT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(600);
+    Duration::from_secs(secs)
+}
+
+/// 运行命令并收集输出；超过期限就连同它启动的测试程序一起杀掉，返回 `None`。
+fn run_with_limit(mut cmd: Command, limit: Duration) -> Result<Option<(String, String)>> {
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    // 自成一个进程组：超时时杀掉整个组，cargo 启动的测试程序也不会留下。
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    let mut child = cmd.spawn().context("无法运行 cargo（Rust 装好了吗？）")?;
+    let mut out = child.stdout.take().expect("stdout 是管道");
+    let mut err = child.stderr.take().expect("stderr 是管道");
+    let out_reader = thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = out.read_to_end(&mut buf);
+        buf
+    });
+    let err_reader = thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = err.read_to_end(&mut buf);
+        buf
+    });
+    let deadline = Instant::now() + limit;
+    loop {
+        if child.try_wait()?.is_some() {
+            break;
+        }
+        if Instant::now() >= deadline {
+            #[cfg(unix)]
+            // SAFETY: 向我们自己启动的进程组发信号。
+            unsafe {
+                libc::killpg(child.id() as libc::pid_t, libc::SIGKILL);
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        // 按期限轮询 cargo 是否结束。
+        thread::sleep(Duration::from_millis(50));
+    }
+    let stdout = out_reader.join().unwrap_or_default();
+    let stderr = err_reader.join().unwrap_or_default();
+    Ok(Some((
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )))
 }
 
 fn cargo() -> String {

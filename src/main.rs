@@ -60,7 +60,7 @@ enum Cmd {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(pass_program_args_through(std::env::args_os().collect()));
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -153,6 +153,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `workbook lesson NN PROGRAM 参数…` 里，PROGRAM 之后的一切都属于那个程序，
+/// 包括 `--help`：在 PROGRAM 之后补一个 `--`，clap 就不会把它们当成运行器自己的选项。
+fn pass_program_args_through(mut argv: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let is_lesson = argv.get(1).is_some_and(|a| a == "lesson");
+    let has_program = argv
+        .get(3)
+        .is_some_and(|p| !p.to_string_lossy().starts_with('-'));
+    let already = argv.get(4).is_some_and(|a| a == "--");
+    if is_lesson && has_program && argv.len() > 4 && !already {
+        argv.insert(4, "--".into());
+    }
+    argv
 }
 
 fn dir_name(lesson: &Lesson) -> String {

@@ -77,7 +77,7 @@ fn running_one_program_passes_arguments_and_exit_code_through() {
         .args(["lesson", "01", "scoped", "--parts", "0"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("--parts 至少是 1"));
+        .stderr(predicate::str::contains("--parts 要在 1 到 64 之间"));
 }
 
 #[test]
@@ -267,4 +267,30 @@ fn is_alive(pid: u32) -> bool {
             .is_some_and(|state| state != "Z" && state != "X"),
         Err(_) => false,
     }
+}
+
+#[test]
+fn help_after_a_program_name_is_the_program_s_own_help() {
+    workbook()
+        .args(["lesson", "01", "scoped", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Usage: l01-scoped"))
+        .stdout(predicate::str::contains("--parts"));
+    // 课程本身的帮助仍然是运行器的。
+    workbook()
+        .args(["lesson", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Usage: workbook lesson"));
+}
+
+#[test]
+fn grading_that_runs_past_its_time_limit_is_stopped_with_an_explanation() {
+    workbook()
+        .args(["grade", "01"])
+        .env("WORKBOOK_GRADE_TIMEOUT", "0")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("评分超过 0 秒还没有结束，已停止"));
 }

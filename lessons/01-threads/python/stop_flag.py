@@ -3,6 +3,7 @@ import queue
 import threading
 
 running = True
+# 只放得下一条汇报：工人要等主线程取走上一条，才能放下一条。
 reports = queue.Queue(maxsize=1)
 
 
@@ -10,10 +11,9 @@ def work():
     rounds = 0
     while running:
         rounds += 1
-        try:
-            reports.put(rounds, timeout=1)
-        except queue.Full:
-            break
+        reports.put(rounds)
+    # 告诉主线程“我停下了”，相当于 Rust 里发送端被丢弃、通道关闭。
+    reports.put(None)
 
 
 worker = threading.Thread(target=work, name="工人")
@@ -22,10 +22,8 @@ for _ in range(3):
     print("主线程：收到工人第 %d 轮的汇报" % reports.get())
 print("主线程：把 running 设为 false，通知工人停下")
 running = False
-# 工人可能正在等着放下一轮汇报：取走它，让它看到 running 已经是 False。
-try:
-    reports.get(timeout=1)
-except queue.Empty:
+# 工人可能正等着放下一轮汇报：把汇报收完，它才能回到循环开头、看到 running 已经是 False。
+while reports.get() is not None:
     pass
 worker.join()
 print("主线程：工人已经停下")

@@ -1,6 +1,6 @@
-use std::thread;
+use std::thread::{self, Thread};
 
-pub fn sum_chunks(data: &[u64], chunk: usize) -> Vec<(String, u64)> {
+pub fn sum_chunks(data: &[u64], chunk: usize) -> Vec<(Thread, u64)> {
     thread::scope(|s| {
         let handles: Vec<_> = data
             .chunks(chunk)
@@ -8,10 +8,7 @@ pub fn sum_chunks(data: &[u64], chunk: usize) -> Vec<(String, u64)> {
             .map(|(i, piece)| {
                 thread::Builder::new()
                     .name(format!("部分-{i}"))
-                    .spawn_scoped(s, move || {
-                        let name = thread::current().name().unwrap_or("无名").to_string();
-                        (name, piece.iter().sum::<u64>())
-                    })
+                    .spawn_scoped(s, move || (thread::current(), piece.iter().sum::<u64>()))
                     .expect("系统应当允许再开一个线程")
             })
             .collect();

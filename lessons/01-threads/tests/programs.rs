@@ -74,7 +74,17 @@ fn bad_arguments_get_a_clear_error_not_a_panic() {
         .timeout(DEADLINE)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("--parts 至少是 1"))
+        .stderr(predicate::str::contains("--parts 要在 1 到 64 之间"))
+        .stderr(predicate::str::contains("panicked").not());
+    // 一个大得放不进内存的 N：说清楚上限，而不是分配失败后崩溃。
+    Command::cargo_bin("l01-scoped")
+        .unwrap()
+        .args(["--n", "18446744073709551615"])
+        .env("NO_COLOR", "1")
+        .timeout(DEADLINE)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--n 最大是 10000000"))
         .stderr(predicate::str::contains("panicked").not());
     Command::cargo_bin("l01-scoped")
         .unwrap()

@@ -19,7 +19,7 @@ pub mod exercises;
 #[path = "../solutions/mod.rs"]
 pub mod solutions;
 
-/// 教程（seed 004）里 UDP 服务端用的端口。
+/// 教程里 UDP 服务端用的端口。
 pub const DEFAULT_PORT: u16 = 9999;
 
 /// 服务端默认的接收缓冲区大小，和教程里的 `recvfrom(1024)` 一样。

@@ -51,7 +51,7 @@ fn python_client_talks_to_rust_server() {
         "--port".into(),
         port.clone(),
         "--timeout-ms".into(),
-        "500".into(),
+        "1000".into(),
     ];
     let py_out = testkit::run(py, &args, "");
     assert!(py_out.status.success(), "{}", py_out.stderr);
@@ -63,7 +63,7 @@ fn python_client_talks_to_rust_server() {
     let srv2 = server(&["--drop", "0.4", "--seed", "3"]);
     let rust_out = testkit::run(
         CLIENT,
-        ["--port", srv2.port().as_str(), "--timeout-ms", "500"],
+        ["--port", srv2.port().as_str(), "--timeout-ms", "1000"],
         "",
     );
     assert_eq!(py_out.stdout, rust_out.stdout);

@@ -21,7 +21,7 @@ while True:
     f = conn.makefile(mode="rw", encoding="utf-8")  # 文本模式：read(10) 读 10 个字符
     text = f.read(10)
     print("%s:%d 读到 %d 个字符：%s" % (addr[0], addr[1], len(text), text), flush=True)
-    f.write("Return your msg:{}".format(text))
+    f.write("Return your msg:" + text)
     f.flush()  # 不 flush，回复就留在 f 的缓冲区里
     # ANCHOR_END: makefile
     # 先关闭发送方向，再读掉对方多发的字节，避免带着未读数据 close 引起 RST。

@@ -8,8 +8,8 @@ pub fn serve_numbered(stream: TcpStream) -> io::Result<usize> {
     for line in rfile.lines() {
         let line = line?;
         count += 1;
-        let text = line.strip_suffix('\r').unwrap_or(&line);
-        writeln!(wfile, "{count}: {text}")?;
+        // lines() 已经去掉了行尾的 \n 或 \r\n。
+        writeln!(wfile, "{count}: {line}")?;
         wfile.flush()?;
     }
     Ok(count)

@@ -39,6 +39,9 @@ pub const DEFAULT_IDLE_SECS: u64 = 30;
 /// 行服务端接受的最长一行（字节）。没有上限的 `read_line` 会被一个不发换行的对方撑爆内存。
 pub const MAX_LINE: usize = 64 * 1024;
 
+/// `l06-server --buffer` 的上限（1 MiB）：读缓冲区是每个连接预先分配的，不能由一个参数随意撑大。
+pub const MAX_BUFFER: usize = 1 << 20;
+
 /// 回复之后最多再读掉（丢弃）这么多字节，见 [`linger`]。
 pub const DRAIN_LIMIT: u64 = 1 << 20;
 
@@ -324,8 +327,8 @@ pub fn chat_lines(stream: &TcpStream, input: impl BufRead, timeout: Duration) ->
             break;
         }
         support::say(format!("发送：{line}"));
-        writeln!(wfile, "{line}")?;
-        wfile.flush()?;
+        let sent = writeln!(wfile, "{line}").and_then(|()| wfile.flush());
+        sent.context("发送失败，服务端断开了连接。重新启动它：just lesson 06 line-server")?;
         let mut reply = String::new();
         match rfile.read_line(&mut reply) {
             Ok(0) => bail!("服务端还没回复就关闭了连接"),
@@ -335,9 +338,11 @@ pub fn chat_lines(stream: &TcpStream, input: impl BufRead, timeout: Duration) ->
                     "等了 {} 秒也没收到回复。关闭发送方向，看看服务端收尾时会不会把回复吐出来……",
                     timeout.as_secs()
                 ));
-                stream.shutdown(Shutdown::Write)?;
+                stream
+                    .shutdown(Shutdown::Write)
+                    .context("关闭发送方向失败")?;
                 for late in rfile.lines() {
-                    support::say(format!("迟到的回复：{}", late?));
+                    support::say(format!("迟到的回复：{}", late.context("读迟到的回复失败")?));
                 }
                 bail!("服务端没有及时回复：回复一直留在它的缓冲区里，它是不是忘了 flush？");
             }
@@ -345,7 +350,9 @@ pub fn chat_lines(stream: &TcpStream, input: impl BufRead, timeout: Duration) ->
         }
     }
     // 告诉服务端“我说完了”，它读到 EOF 就会结束这个连接。
-    stream.shutdown(Shutdown::Write)?;
+    stream
+        .shutdown(Shutdown::Write)
+        .context("关闭发送方向失败")?;
     Ok(())
 }
 // ANCHOR_END: chat_lines

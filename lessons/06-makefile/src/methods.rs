@@ -191,8 +191,9 @@ fn send() -> io::Result<Vec<String>> {
 /// `conn.sendall(data)`：循环调用 write 直到全部写出（或出错）。Rust 里叫 `write_all`。
 fn sendall() -> io::Result<Vec<String>> {
     let (mut client, conn) = tcp_pair()?;
-    let data: Vec<u8> = (0..4u32 << 20).map(|i| (i % 251) as u8).collect(); // 4 MiB
-                                                                            // 对方在另一个线程里一直读，直到 EOF。
+    // 4 MiB 有规律的字节，收到后能逐字节核对。
+    let data: Vec<u8> = (0..4u32 << 20).map(|i| (i % 251) as u8).collect();
+    // 对方在另一个线程里一直读，直到 EOF。
     let reader = thread::spawn(move || {
         let mut got = Vec::new();
         BufReader::new(conn).read_to_end(&mut got).map(|_| got)

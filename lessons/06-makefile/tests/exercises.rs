@@ -2,7 +2,7 @@
 //! 平时的 `cargo test` 证明参考答案通过、未动手的练习不通过。
 //! 每道题都走真实的套接字：参考程序是真正的进程，每一次等待都有期限。
 
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::thread;
 
@@ -106,6 +106,24 @@ fn check_numbered(serve_numbered: fn(TcpStream) -> io::Result<usize>) {
     let served = with_deadline("serve_numbered 在客户端关闭后返回", move || {
         server.join().expect("serve_numbered 不应 panic")
     });
+    assert_eq!(served, Ok(2), "对方关闭连接后应当返回 Ok(回复的行数)");
+
+    // 再来一个连接：Windows 风格的 \r\n 行尾要整个去掉，回复里不能带着 \r。
+    let (sender, receiver) = pair();
+    let server = thread::spawn(move || serve_numbered(receiver).map_err(|e| e.to_string()));
+    (&sender).write_all(b"a\r\nb\n").unwrap();
+    sender.shutdown(Shutdown::Write).unwrap();
+    let mut replies = String::new();
+    BufReader::new(&sender)
+        .read_to_string(&mut replies)
+        .expect("期限内读到全部回复");
+    let served = with_deadline("serve_numbered 在对方关闭后返回", move || {
+        server.join().expect("serve_numbered 不应 panic")
+    });
+    assert_eq!(
+        replies, "1: a\n2: b\n",
+        "收到 \"a\\r\\n\" 和 \"b\\n\" 两行时的回复不对（行尾的 \\r 也要去掉）"
+    );
     assert_eq!(served, Ok(2), "对方关闭连接后应当返回 Ok(回复的行数)");
 }
 

@@ -206,6 +206,89 @@ fn client_without_a_server_says_how_to_start_one() {
         .stderr(predicate::str::contains("panicked").not());
 }
 
+/// 对方刚连上就用 RST 断开（SO_LINGER 设为 0 再 close，发出的就是 RST），服务端拿不到它的地址。
+/// 这只是一个坏连接：两个服务端都要照常服务下一个客户端，而不是带着英文错误退出。
+#[cfg(target_os = "linux")]
+#[test]
+fn a_connection_reset_before_accept_does_not_stop_the_servers() {
+    use std::os::fd::AsRawFd;
+    for program in [SERVER, LINE_SERVER] {
+        let mut server = Proc::server(program, ["--port", "0"]);
+        let pid = server.pid() as libc::pid_t;
+        // 先让服务端暂停：连接停在“握手已完成、还没 accept”的队列里，RST 一定赶在 accept 之前。
+        // 测试失败时 Proc 被丢弃，SIGKILL 对暂停的进程同样有效，不会留下进程。
+        // SAFETY: 只是给自己启动的子进程发信号。
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0);
+        let stream = connect(server.addr());
+        let linger = libc::linger {
+            l_onoff: 1,
+            l_linger: 0,
+        };
+        // SAFETY: 文件描述符在调用期间有效，指针指向活着的局部变量，长度与类型一致。
+        let set = unsafe {
+            libc::setsockopt(
+                stream.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_LINGER,
+                (&linger as *const libc::linger).cast(),
+                std::mem::size_of::<libc::linger>() as libc::socklen_t,
+            )
+        };
+        assert_eq!(set, 0, "设置 SO_LINGER 失败");
+        drop(stream);
+        // SAFETY: 同上。
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGCONT) }, 0);
+
+        if program == SERVER {
+            let (ok, out, err) = client(&server.port(), &["还在"]);
+            assert!(ok, "被重置的连接之后，服务端应当照常服务：{err}");
+            assert!(out.contains("收到：Return your msg:还在"), "{out}");
+        } else {
+            let out = testkit::run(LINE_CLIENT, ["--port", &server.port()], "还在\n");
+            assert!(
+                out.status.success(),
+                "被重置的连接之后，行服务端应当照常服务：{}",
+                out.stderr
+            );
+            assert!(
+                out.stdout.contains("收到：Return your msg:还在"),
+                "{}",
+                out.stdout
+            );
+        }
+        assert!(server.is_running(), "{}", server.stderr_so_far());
+    }
+}
+
+#[test]
+fn bad_flags_get_a_clear_answer() {
+    for (args, needle) in [
+        (
+            &["--port", "0", "--buffer", "0"][..],
+            "--buffer 应当在 1 到 1048576 字节之间",
+        ),
+        (
+            &["--port", "0", "--buffer", "100000000000000"][..],
+            "--buffer 应当在 1 到 1048576 字节之间",
+        ),
+        (
+            &["--port", "0", "--idle-timeout", "0"][..],
+            "--idle-timeout 至少是 1 秒",
+        ),
+    ] {
+        Command::cargo_bin("l06-server")
+            .unwrap()
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env_remove("RUST_BACKTRACE")
+            .timeout(DEADLINE)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(needle))
+            .stderr(predicate::str::contains("panicked").not());
+    }
+}
+
 #[test]
 fn a_taken_port_gets_a_clear_error() {
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();

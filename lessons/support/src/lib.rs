@@ -21,13 +21,34 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
 ///
 /// 用法：`fn main() -> ExitCode { support::run(real_main) }`
 pub fn run(body: impl FnOnce() -> Result<()>) -> ExitCode {
-    match body() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
+    quiet_on_closed_stdout();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(err)) => {
             report(&err);
             ExitCode::FAILURE
         }
+        // 只可能是标准输出被关掉（见下面）：读输出的一方已经不要了，安静地结束。
+        Err(_) => ExitCode::FAILURE,
     }
+}
+
+/// 输出接到 `head` 这样的程序时，对方读够了就关掉管道，`println!` 随即 panic：
+/// 这不是程序的错，用户也不需要一段回溯。这里只让这一种 panic 不出声，其余照常报告。
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout") {
+            return;
+        }
+        default(info);
+    }));
 }
 
 /// 把错误链打印到标准错误：第一行是发生了什么，后面每行是更底层的原因。

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Parser;
 use lesson_01::start_workers;
 
@@ -20,7 +20,8 @@ fn main() -> ExitCode {
 }
 
 fn real_main(workers: usize) -> Result<()> {
-    let rx = start_workers(workers)?;
+    let rx = start_workers(workers)
+        .with_context(|| format!("系统不让再开线程了：把 --workers {workers} 调小一些再试"))?;
     // 消息到达的顺序取决于线程调度；排序后再打印，输出才稳定。
     let mut messages: Vec<String> = rx.iter().collect();
     messages.sort();

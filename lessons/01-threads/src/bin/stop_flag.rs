@@ -34,8 +34,10 @@ fn real_main(rounds: u64) -> Result<()> {
     }
     println!("主线程：把 running 设为 false，通知工人停下");
     running.store(false, Ordering::Relaxed);
-    // 工人可能正在等我们收下一轮汇报；丢掉接收端，它的 send 就会失败并退出循环。
-    drop(rx);
+    // 工人可能正卡在 send 上，等我们收下它已经开始的那一轮。把剩下的汇报收完，
+    // 它才能回到循环开头、看到 false；它一结束，发送端随之丢弃，这个循环也就结束了。
+    // 要是忘了上面那句 store，工人永远不停，这里就会一直收下去。
+    for _ in rx.iter() {}
 
     let total = worker.join().map_err(|_| anyhow!("工人线程意外 panic"))?;
     // 工人在看到标志之前可能多做了一轮，所以总轮数不一定正好等于 rounds。

@@ -1,7 +1,7 @@
 //! 解码标准输入（或一个文件），逐处报告不合法的字节和它们的偏移，而不是崩溃。
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -79,7 +79,7 @@ fn real_main(args: &Args) -> Result<()> {
     };
     bail!(
         "输入不是合法的 {name}：共 {} 处不合法的字节，第一处在偏移 {}。\
-         上面的文字里它们已换成 U+FFFD（�）；{other}",
+         打印出的文字里它们已换成 U+FFFD（�）；{other}",
         report.bad.len(),
         first.offset
     )
@@ -96,7 +96,15 @@ fn read_input(args: &Args) -> Result<Vec<u8>> {
             File::open(path)
                 .with_context(|| format!("打不开文件 {}，请检查路径", path.display()))?,
         ),
-        None => Box::new(io::stdin().lock()),
+        None => {
+            // 直接在终端里运行、没有接管道时，程序在等你输入；不说一声，看起来就像卡住了。
+            if io::stdin().is_terminal() {
+                eprintln!(
+                    "正在从标准输入读字节：输入完按 Ctrl-D 结束（Windows 上是 Ctrl-Z 再回车）"
+                );
+            }
+            Box::new(io::stdin().lock())
+        }
     };
     // 多读一个字节：读到了就说明输入超过了上限。
     let mut bytes = Vec::new();

@@ -43,7 +43,10 @@ fn real_main(args: Args) -> Result<()> {
     support::announce(who, listener.local_addr()?);
     for conn in listener.incoming() {
         let Ok(stream) = conn else { continue };
-        let peer = stream.peer_addr()?;
+        // 对方刚连上就用 RST 断开时拿不到它的地址：跳过这个连接，服务端照常运行。
+        let Ok(peer) = stream.peer_addr() else {
+            continue;
+        };
         support::say(format!("{peer} 连上了"));
         let flush_each = !args.no_flush;
         thread::spawn(move || match serve_lines(stream, idle, flush_each) {

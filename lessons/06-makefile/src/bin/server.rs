@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{ensure, Result};
 use clap::Parser;
-use lesson_06::{serve_makefile, DEFAULT_IDLE_SECS, DEFAULT_PORT};
+use lesson_06::{serve_makefile, DEFAULT_IDLE_SECS, DEFAULT_PORT, MAX_BUFFER};
 
 /// makefile 服务端：用 BufReader/BufWriter 包住连接，读 10 个字符并回复
 #[derive(Parser)]
@@ -36,7 +36,11 @@ fn main() -> ExitCode {
 // ANCHOR: main
 fn real_main(args: Args) -> Result<()> {
     ensure!(args.idle_timeout >= 1, "--idle-timeout 至少是 1 秒");
-    ensure!(args.buffer >= 1, "--buffer 至少是 1 字节");
+    ensure!(
+        (1..=MAX_BUFFER).contains(&args.buffer),
+        "--buffer 应当在 1 到 {MAX_BUFFER} 字节之间，而不是 {}",
+        args.buffer
+    );
     let idle = Duration::from_secs(args.idle_timeout);
     let listener = support::bind(&args.host, args.port)?;
     support::announce("服务端", listener.local_addr()?);
@@ -48,7 +52,15 @@ fn real_main(args: Args) -> Result<()> {
                 continue;
             }
         };
-        let peer = stream.peer_addr()?;
+        // 对方可能刚连上就用 RST 断开了，这时连它的地址都拿不到。那只是一个坏连接，
+        // 不能让服务端跟着退出：说一声，接着等下一个。
+        let peer = match stream.peer_addr() {
+            Ok(peer) => peer,
+            Err(e) => {
+                support::say(format!("一个连接刚建立就断开了（{e}），不理它"));
+                continue;
+            }
+        };
         support::say(format!("{peer} 连上了"));
         // 每个连接一个线程：一个迟迟不说话的客户端不会挡住别人。
         let worker = thread::spawn(move || {
