@@ -1,12 +1,11 @@
 //! 基准：一问一答有多快，几个客户端同时来时两种服务端各是什么表现。
 //! 运行：`cargo bench -p lesson-04`。服务端在本进程的线程里运行，走真实的本机 TCP 连接。
 
-use std::io::BufReader;
 use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use lesson_04::message::{read_message, send_line, Incoming, MAX_LINE};
+use lesson_04::message::{recv_message, send_message, REPLY_SIZE};
 use lesson_04::{no_log, single, threaded};
 
 const IDLE: Duration = Duration::from_secs(60);
@@ -17,16 +16,17 @@ const ROUNDS: usize = 5_000;
 fn client(port: u16, rounds: usize, welcome: bool) -> (Duration, Duration) {
     let start = Instant::now();
     let stream = TcpStream::connect(("127.0.0.1", port)).expect("连接");
-    let mut reader = BufReader::new(&stream);
+    let mut buf = [0u8; REPLY_SIZE];
     if welcome {
-        read_message(&mut reader, MAX_LINE).expect("欢迎语");
+        recv_message(&mut &stream, &mut buf).expect("欢迎语");
     }
     let mut first = None;
     for _ in 0..rounds {
-        send_line(&stream, "ping").expect("发送");
-        match read_message(&mut reader, MAX_LINE).expect("回复") {
-            Incoming::Line(_) => {}
-            other => panic!("意外的回复 {other:?}"),
+        // 和教程一样：一条消息一次写完、不带换行符，recv 一次就是一条回复。
+        send_message(&stream, b"ping").expect("发送");
+        match recv_message(&mut &stream, &mut buf).expect("回复") {
+            Some(_) => {}
+            None => panic!("服务端关闭了连接"),
         }
         first.get_or_insert_with(|| start.elapsed());
     }
@@ -70,7 +70,7 @@ fn run(name: &str, threaded: bool, clients: usize) {
 fn main() {
     let cores = thread::available_parallelism().map_or(1, |n| n.get());
     println!(
-        "第 04 课基准（本机 {cores} 个 CPU 核，127.0.0.1 上的真实 TCP 连接，每次一问一答一行）"
+        "第 04 课基准（本机 {cores} 个 CPU 核，127.0.0.1 上的真实 TCP 连接，每次一问一答一条消息）"
     );
     for clients in [1, 4] {
         run("V2 服务端", false, clients);

@@ -12,7 +12,6 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 
 use crate::message::{lossy, read_message, send_line, Incoming, MAX_LINE};
-use crate::single::too_long_reply;
 use crate::{preview, Log};
 
 /// 新来的人能看到的最近消息条数。
@@ -176,6 +175,11 @@ fn member(room: &Room, stream: &TcpStream, peer: SocketAddr, idle: Duration, log
     log(&format!("{name} 离开了聊天室"));
 }
 // ANCHOR_END: serve_chat
+
+/// 一行太长时告诉发的人。
+fn too_long_reply(n: usize) -> String {
+    format!("错误：一行最多 {MAX_LINE} 字节，这条消息有 {n} 字节，已丢弃")
+}
 
 // ANCHOR: chat_client
 /// 聊天客户端：发送线程把键盘输入的每一行发出去，当前线程接收并打印服务端转来的每一行。

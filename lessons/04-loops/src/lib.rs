@@ -5,13 +5,16 @@
 //! 收发各用一个线程的聊天室。
 //!
 //! - [`ctime`]：Python `time.ctime()` 的时间格式；
-//! - [`message`]：一行一条消息，读的时候有上限；
+//! - [`message`]：消息的边界——教程的“一次读到的就是一条消息”，和聊天室的“一行一条消息”；
 //! - [`single`]：一次服务一个客户端的 V2 服务端和它的客户端，以及教程里会空转的循环；
 //! - [`threaded`]：每个连接一个线程的 `Welcome!` / `Hello, X!` 服务端和客户端；
 //! - [`chat`]：转发消息的聊天室和全双工的聊天客户端。
 
 use std::net::TcpStream;
 use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
 
 pub mod chat;
 pub mod ctime;
@@ -44,6 +47,31 @@ pub fn no_log(_: &str) {}
 
 /// 练习 2 里“处理一个连接”的函数：几个线程要共用它，所以放在 `Arc` 里，并且要求 `Send + Sync`。
 pub type Handler = Arc<dyn Fn(TcpStream) + Send + Sync>;
+
+/// 连接服务端，带连接期限和读写期限。
+///
+/// 和 `support::connect` 做的事一样，只是连不上时说出该启动**哪一个**服务端：
+/// 这一课有三个服务端，`threaded-client` 要配 `threaded-server`，`chat-client` 要配 `chat-server`。
+pub fn connect(host: &str, port: u16, timeout: Duration, server: &str) -> Result<TcpStream> {
+    let addrs = support::resolve(host, port)?;
+    let mut last_err = None;
+    for addr in &addrs {
+        match TcpStream::connect_timeout(addr, timeout) {
+            Ok(stream) => {
+                stream.set_read_timeout(Some(timeout))?;
+                stream.set_write_timeout(Some(timeout))?;
+                return Ok(stream);
+            }
+            Err(err) => last_err = Some(err),
+        }
+    }
+    let err = last_err.unwrap_or_else(|| std::io::Error::other("没有可用的地址"));
+    Err(err).with_context(|| {
+        format!(
+            "连不上服务端 {host}:{port}。服务端在运行吗？先在另一个终端里启动它：just lesson 04 {server}"
+        )
+    })
+}
 
 /// 日志和屏幕上显示的文字：太长时只显示开头，注明一共多少字节。
 pub fn preview(text: &str) -> String {

@@ -1,17 +1,65 @@
-//! 消息的边界：这一课的所有程序都是**一行一条消息**，以 `\n` 结尾。
+//! 消息的边界：这一课有两种约定。
 //!
-//! 教程的程序没有约定边界，靠的是“对方 send 一次，我这边正好 recv 到一次”。
-//! 在本机慢慢打字时这通常成立，但 TCP 是字节流，不保证这一点：客户端连着发两次，
-//! 服务端可能一次就读到两条（第 08 课专门讲这个“粘包”）。所以我们给每条消息加上换行符，
-//! 读的一方按换行符切分——不管字节是一次到的还是分几次到的，切出来的消息都一样。
+//! - **教程的约定**（V2 服务端、多线程服务端和它们的客户端）：**一次读到的就是一条消息。**
+//!   发的一方把一条消息一次写完，不加任何分隔符；收的一方 `recv(1024)` 一次，读到什么就当作一条消息。
+//!   回复也一样，不带换行符。这一课的这两对程序和教程的原版程序在线路上一字不差，可以互相对话
+//!   （[`recv_message`]、[`strip_newline`]、[`send_message`]）。
+//! - **一行一条消息**（聊天室）：每条消息以 `\n` 结尾，读的一方按换行符切分
+//!   （[`read_message`]、[`send_line`]）。聊天室里几个人随时都可能说话，消息会一条接一条地挤在一起到达，
+//!   “一次读就是一条”在那里行不通。
+//!
+//! 第一种约定靠的是一个没有说出来的假设：对方 `send` 一次，我这边正好 `recv` 到一次。
+//! TCP 是字节流，并不保证这一点。它在一问一答、消息不超过 1024 字节时几乎总是成立，
+//! 在别的时候会出错（第 08 课专门讲这个“粘包”）；书里把出错的样子演示了出来。
 
 use std::borrow::Cow;
-use std::io::{self, BufRead, ErrorKind, Write};
+use std::io::{self, BufRead, ErrorKind, Read, Write};
 
-/// 一行最多多少字节（不含换行符）。更长的行不会被整个读进内存：读的一方丢掉它并回一句错误。
+/// 服务端一次读多少字节，也就是一条消息最多多少字节：教程里的 `recv(1024)`。
+pub const RECV_SIZE: usize = 1024;
+
+/// 客户端读一条回复时给的空间。回复比消息长：V2 的回复多出 `[`、`] ` 和 24 个字符的时间，共 27 字节，
+/// 一条 1024 字节的消息得到 1051 字节的回复。教程的客户端也用 `recv(1024)`，那样的回复它一次装不下，
+/// 剩下的尾巴会被下一次 `recv` 当成下一条回复，从此一问一答就错开了；所以我们的客户端多给一些空间。
+pub const REPLY_SIZE: usize = 2048;
+
+// ANCHOR: recv_message
+/// 教程的 `data = conn.recv(1024)`：读**一次**（最多 `buf.len()` 字节），读到的字节就是一条消息。
+///
+/// 返回 `None` 表示读到了 0 字节——对方关闭了连接。`buf` 不能是空的（否则读到的永远是 0）。
+/// 被信号打断的读不算数，再读一次。
+pub fn recv_message<'b>(reader: &mut impl Read, buf: &'b mut [u8]) -> io::Result<Option<&'b [u8]>> {
+    loop {
+        match reader.read(buf) {
+            Ok(0) => return Ok(None),
+            Ok(n) => return Ok(Some(&buf[..n])),
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// 去掉结尾的**一个** `\n` 或 `\r\n`（如果有的话）。
+///
+/// 教程的客户端不发换行符，这一步对它没有影响；用 `nc`、telnet 手敲消息的人按回车时会带上一个，
+/// 去掉它，回复才是 `Hello, Bob!` 而不是换了行的 `Hello, Bob\n!`。只去一个：内容本身的换行符原样保留。
+pub fn strip_newline(data: &[u8]) -> &[u8] {
+    data.strip_suffix(b"\r\n")
+        .or_else(|| data.strip_suffix(b"\n"))
+        .unwrap_or(data)
+}
+
+/// 发一条消息：字节原样、一次写完，不加换行符（教程的 `send`）。
+pub fn send_message(mut writer: impl Write, bytes: &[u8]) -> io::Result<()> {
+    writer.write_all(bytes)?;
+    writer.flush()
+}
+// ANCHOR_END: recv_message
+
+/// 一行最多多少字节（不含换行符），聊天室用。更长的行不会被整个读进内存：读的一方丢掉它并回一句错误。
 pub const MAX_LINE: usize = 64 * 1024;
 
-/// 读一行的结果。
+/// 聊天室读一行的结果。
 #[derive(Debug, PartialEq, Eq)]
 pub enum Incoming {
     /// 完整的一行（已去掉结尾的 `\n` 和可能的 `\r`）。
@@ -159,6 +207,34 @@ mod tests {
         );
         // 超长的半行在连接关闭时也报告为过长。
         assert_eq!(all(&[b'y'; 30], 4, 10)[0], Incoming::TooLong(30));
+    }
+
+    #[test]
+    fn one_read_is_one_message() {
+        let mut r = Trickle {
+            data: b"Michael\nTracy",
+            step: 100,
+        };
+        let mut buf = [0u8; 4];
+        // 缓冲区只有 4 字节：一次最多读 4 个，剩下的留给下一次，就像 recv(4)。
+        assert_eq!(recv_message(&mut r, &mut buf).unwrap(), Some(&b"Mich"[..]));
+        let mut buf = [0u8; 64];
+        assert_eq!(
+            recv_message(&mut r, &mut buf).unwrap(),
+            Some(&b"ael\nTracy"[..])
+        );
+        assert_eq!(recv_message(&mut r, &mut buf).unwrap(), None);
+    }
+
+    #[test]
+    fn strip_newline_removes_exactly_one_line_ending() {
+        assert_eq!(strip_newline(b"Bob"), b"Bob");
+        assert_eq!(strip_newline(b"Bob\n"), b"Bob");
+        assert_eq!(strip_newline(b"Bob\r\n"), b"Bob");
+        assert_eq!(strip_newline(b"Bob\n\n"), b"Bob\n");
+        assert_eq!(strip_newline(b"Bob\r"), b"Bob\r");
+        assert_eq!(strip_newline(b"\r\n"), b"");
+        assert_eq!(strip_newline(b""), b"");
     }
 
     #[test]

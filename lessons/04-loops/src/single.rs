@@ -1,14 +1,14 @@
 //! 教程 V2 的服务端（端口 6969）：外层循环一个接一个地接受客户端，
 //! 内层循环和当前这个客户端一问一答，直到它断开。一次只服务一个客户端。
 
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
 use crate::ctime::ctime_now;
-use crate::message::{lossy, read_message, send_line, Incoming, MAX_LINE};
+use crate::message::{lossy, recv_message, send_message, strip_newline, RECV_SIZE, REPLY_SIZE};
 use crate::{preview, Log};
 
 // ANCHOR: serve_forever
@@ -39,52 +39,52 @@ pub fn serve_forever(listener: &TcpListener, idle: Duration, log: Log) {
 // ANCHOR_END: serve_forever
 
 // ANCHOR: serve_client
-/// 内层循环：读一行、回一行 `[<内容>] <ctime>`，直到对方关闭连接；返回处理了几条消息。
+/// 内层循环：一次读到的就是一条消息，回复 `[<内容>] <ctime>`，直到对方关闭连接；返回处理了几条消息。
 ///
-/// 关键在 `Incoming::Eof`：对方关闭后，每次读都会**立刻**返回 0 字节，
+/// 和教程一样，`recv` 一次最多读 [`RECV_SIZE`]（1024）字节，读到几个字节就回复一次。
+/// 关键在读到 0 字节（`None`）：对方关闭后，每次读都会**立刻**返回 0 字节，
 /// 所以读到 0 就必须离开循环，否则这个循环会一直空转（见 [`empty_reads_of_naive_loop`]）。
 pub fn serve_client(stream: &TcpStream, idle: Duration, log: Log) -> io::Result<u64> {
     // 一个一直不说话的客户端会挡住所有排队的人，所以读写都有期限。
     stream.set_read_timeout(Some(idle))?;
     stream.set_write_timeout(Some(idle))?;
-    let mut reader = BufReader::new(stream);
+    let mut buf = [0u8; RECV_SIZE];
     let mut count = 0;
     loop {
-        let (data, last) = match read_message(&mut reader, MAX_LINE)? {
-            Incoming::Line(data) => (data, false),
-            Incoming::Partial(data) => (data, true),
-            Incoming::TooLong(n) => {
-                log(&format!(
-                    "收到一行 {n} 字节的消息，超过上限 {MAX_LINE}，已丢弃"
-                ));
-                send_line(stream, &too_long_reply(n))?;
-                continue;
-            }
-            Incoming::Eof => return Ok(count),
+        let Some(data) = recv_message(&mut &*stream, &mut buf)? else {
+            return Ok(count); // 0 字节：对方关闭了连接
         };
         count += 1;
-        let (text, repaired) = lossy(&data);
-        let note = if repaired {
-            "（含非法 UTF-8，已用 � 代替）"
-        } else {
-            ""
-        };
-        log(&format!("收到：{}{note}", preview(&text)));
-        let sent = send_line(stream, &format!("[{text}] {}", ctime_now()));
-        if last {
-            // 对方发完半行就关闭了发送方向；回复照发，它若已经完全离开，写失败也无妨。
-            log("（这是对方关闭前发来的最后半行，没有换行符）");
-            return Ok(count);
-        }
-        sent?;
+        // 手敲消息的人（nc、telnet）按回车会带上一个换行符，它不算内容。
+        let data = strip_newline(data);
+        log(&describe(data));
+        // 回复里原样放回收到的字节，和教程的 b'[%s] %s' % (data, ...) 一样：不解码、不修改。
+        let mut reply = Vec::with_capacity(data.len() + 27);
+        reply.push(b'[');
+        reply.extend_from_slice(data);
+        reply.extend_from_slice(b"] ");
+        reply.extend_from_slice(ctime_now().as_bytes());
+        // 整条回复一次写出，不加换行符：教程的客户端 recv 一次就拿到整条回复。
+        send_message(stream, &reply)?;
     }
 }
-// ANCHOR_END: serve_client
 
-/// 一行太长时给客户端的回复。
-pub fn too_long_reply(n: usize) -> String {
-    format!("错误：一行最多 {MAX_LINE} 字节，这条消息有 {n} 字节，已丢弃")
+/// 服务端日志里的“收到：……”一行。
+///
+/// 只有换行符的消息去掉换行符后是空的，照样回复（`[] 时间`）：一次读、一次回复，对方才能一问一答地等下去。
+pub fn describe(data: &[u8]) -> String {
+    if data.is_empty() {
+        return "收到一条空消息（只有一个换行符）".to_string();
+    }
+    let (text, repaired) = lossy(data);
+    let note = if repaired {
+        "（含非法 UTF-8，已用 � 代替）"
+    } else {
+        ""
+    };
+    format!("收到：{}{note}", preview(&text))
 }
+// ANCHOR_END: serve_client
 
 // ANCHOR: naive_loop
 /// 教程 1.5 节那种循环的样子：只在“读到了东西”时处理，读到 0 字节时什么也不做、接着读。
@@ -107,16 +107,19 @@ pub fn empty_reads_of_naive_loop(stream: &mut impl Read, rounds: usize) -> usize
 // ANCHOR_END: naive_loop
 
 // ANCHOR: client_session
-/// 客户端：从 `input` 一行一行地读，发给服务端，打印它的回复；读到空行或 EOF 时结束。
+/// 客户端：从 `input` 一行一行地读，每行作为一条消息发给服务端，打印它的回复；读到空行或 EOF 时结束。
 /// 返回发了几条消息。`echo` 为真时把发出的内容也打印出来（标准输入不是终端时，看输出的人需要它）。
+///
+/// 一问一答、严格交替：发出一条，等到它的回复，才发下一条。所以服务端读的时候，线路上只有这一条消息，
+/// 两条消息不会挤进同一次 `recv`。
 pub fn client_session(
     stream: &TcpStream,
     input: &mut impl BufRead,
     echo: bool,
     timeout: Duration,
 ) -> Result<u64> {
-    let mut replies = BufReader::new(stream);
     let mut line = Vec::new();
+    let mut reply = [0u8; REPLY_SIZE];
     let mut sent = 0;
     loop {
         if !echo {
@@ -133,22 +136,21 @@ pub fn client_session(
         if line.is_empty() {
             return Ok(sent); // 空行或 EOF：和教程的 `if not send_data: break` 一样
         }
-        line.push(b'\n');
-        let mut writer = stream;
-        writer
-            .write_all(&line)
-            .context("发送失败：服务端可能已经关闭了连接")?;
-        line.pop();
+        if line.len() > RECV_SIZE {
+            // 服务端一次只读 1024 字节：更长的消息会被拆成几条、得到几条回复，一问一答就错开了。
+            support::say(too_long_notice(line.len()));
+            continue;
+        }
+        // 一条消息一次写完，不加换行符，和教程的 send 一样。
+        send_message(stream, &line).context("发送失败：服务端可能已经关闭了连接")?;
         sent += 1;
         if echo {
             support::say(format!("发送：{}", preview(&lossy(&line).0)));
         }
-        match read_message(&mut replies, 2 * MAX_LINE) {
-            Ok(Incoming::Line(reply) | Incoming::Partial(reply)) => {
-                support::say(format!("收到：{}", lossy(&reply).0));
-            }
-            Ok(Incoming::TooLong(n)) => support::say(format!("收到一条 {n} 字节的回复，太长，已丢弃")),
-            Ok(Incoming::Eof) => bail!("服务端关闭了连接，没有回复"),
+        // recv 一次，读到的就是这条消息的回复。
+        match recv_message(&mut &*stream, &mut reply) {
+            Ok(Some(bytes)) => support::say(format!("收到：{}", lossy(bytes).0)),
+            Ok(None) => bail!("服务端关闭了连接，没有回复"),
             Err(e) if support::is_timeout(&e) => bail!(
                 "服务端 {} 秒内没有回复。它一次只服务一个客户端：如果另一个客户端还连着，你的消息还在排队",
                 timeout.as_secs()
@@ -158,3 +160,11 @@ pub fn client_session(
     }
 }
 // ANCHOR_END: client_session
+
+/// 一行太长、没有发送时对用户说的话。
+pub fn too_long_notice(len: usize) -> String {
+    format!(
+        "这条消息有 {len} 字节，没有发送：服务端一次只读 {RECV_SIZE} 字节，更长的消息会被拆成几条、\
+         得到几条回复，一问一答就对不上了（第 08 课讲怎么解决）"
+    )
+}

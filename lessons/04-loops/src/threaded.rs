@@ -1,16 +1,16 @@
 //! 每个连接一个线程的服务端（端口 9999）：先说 `Welcome!`，然后对每条消息回 `Hello, <消息>!`，
 //! 收到 `exit` 或对方关闭时结束这个连接。主线程只管 `accept`，所以一个慢客户端挡不住别人。
+//! 线路上的格式和教程一字不差：一次 `recv` 就是一条消息，所有的话都不带换行符。
 
-use std::io::{self, BufReader};
+use std::io;
 use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
 
 use anyhow::{bail, ensure, Context, Result};
 
-use crate::message::{lossy, read_message, send_line, Incoming, MAX_LINE};
-use crate::single::too_long_reply;
-use crate::{preview, Log};
+use crate::message::{lossy, recv_message, send_message, strip_newline, RECV_SIZE, REPLY_SIZE};
+use crate::Log;
 
 // ANCHOR: serve_threaded
 /// 主线程的循环：接受一个连接，交给一个新线程，马上回去接受下一个。
@@ -27,7 +27,7 @@ pub fn serve_threaded(listener: &TcpListener, delay: Duration, idle: Duration, l
         // `move` 把 stream 的所有权交给新线程：连接从此归这个线程管，线程结束时连接随之关闭。
         let spawned = thread::Builder::new()
             .name(format!("连接 {peer}"))
-            .spawn(move || match greet_client(&stream, delay, idle) {
+            .spawn(move || match greet_client(&stream, delay, idle, log) {
                 Ok(n) => log(&format!("来自 {peer} 的连接已关闭（{n} 条消息）。")),
                 Err(e) if support::is_timeout(&e) => {
                     log(&format!("{peer} 太久没有说话，关闭连接。"))
@@ -45,61 +45,64 @@ pub fn serve_threaded(listener: &TcpListener, delay: Duration, idle: Duration, l
 // ANCHOR: greet_client
 /// 一个连接的全部对话，在它自己的线程里运行；返回处理了几条消息。
 ///
+/// 和教程一样：先发 `Welcome!`，然后每次 `recv` 读到的就是一个名字，回复 `Hello, <名字>!`；
+/// 名字是 `exit` 或者读到 0 字节时结束。所有的话都不带换行符。
 /// `delay` 对应教程里的 `time.sleep(1)`：每条消息先等一会儿再回复，好让“几个客户端同时被服务”看得见。
-pub fn greet_client(stream: &TcpStream, delay: Duration, idle: Duration) -> io::Result<u64> {
+pub fn greet_client(
+    stream: &TcpStream,
+    delay: Duration,
+    idle: Duration,
+    log: Log,
+) -> io::Result<u64> {
     stream.set_read_timeout(Some(idle))?;
     stream.set_write_timeout(Some(idle))?;
-    send_line(stream, "Welcome!")?;
-    let mut reader = BufReader::new(stream);
+    send_message(stream, b"Welcome!")?;
+    let mut buf = [0u8; RECV_SIZE];
     let mut count = 0;
     loop {
-        let (data, last) = match read_message(&mut reader, MAX_LINE)? {
-            Incoming::Line(data) => (data, false),
-            Incoming::Partial(data) => (data, true),
-            Incoming::TooLong(n) => {
-                send_line(stream, &too_long_reply(n))?;
-                continue;
-            }
-            Incoming::Eof => return Ok(count),
+        let Some(data) = recv_message(&mut &*stream, &mut buf)? else {
+            return Ok(count); // 0 字节：对方关闭了连接
         };
-        let (name, _) = lossy(&data);
+        // 教程的 data.decode('utf-8') 遇到坏字节会抛异常、让这个线程悄悄死掉；这里有损解码，照样回复。
+        let (name, repaired) = lossy(strip_newline(data));
         if name == "exit" {
             return Ok(count);
         }
+        if repaired {
+            let peer = stream
+                .peer_addr()
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            log(&format!("来自 {peer} 的消息含非法 UTF-8，已用 � 代替"));
+        }
         count += 1;
         thread::sleep(delay);
-        let sent = send_line(stream, &format!("Hello, {name}!"));
-        if last {
-            return Ok(count);
-        }
-        sent?;
+        send_message(stream, format!("Hello, {name}!").as_bytes())?;
     }
 }
 // ANCHOR_END: greet_client
 
 // ANCHOR: greet_session
 /// 客户端：读欢迎语，依次发出每个名字并打印回复，最后发 `exit`。
+///
+/// 每个名字一次写完、不加换行符，然后等它的回复；等到了才发下一个，所以两个名字不会挤进服务端的同一次 `recv`。
 pub fn greet_session(stream: &TcpStream, names: &[String], timeout: Duration) -> Result<()> {
+    check_names(names)?;
+    let mut buf = [0u8; REPLY_SIZE];
+    support::say(receive(stream, &mut buf, timeout).context("没有收到欢迎语")?);
     for name in names {
-        // 换行符是消息的边界，名字里不能有它，否则一条消息会变成两条。
-        ensure!(!name.contains(['\n', '\r']), "名字里不能有换行符：{name:?}");
+        send_message(stream, name.as_bytes()).context("发送失败：服务端可能已经关闭了连接")?;
+        support::say(receive(stream, &mut buf, timeout)?);
     }
-    let mut reader = BufReader::new(stream);
-    support::say(receive(&mut reader, timeout).context("没有收到欢迎语")?);
-    for name in names {
-        send_line(stream, name).context("发送失败：服务端可能已经关闭了连接")?;
-        support::say(receive(&mut reader, timeout)?);
-    }
-    send_line(stream, "exit").context("发送 exit 失败")?;
+    send_message(stream, b"exit").context("发送 exit 失败")?;
     Ok(())
 }
 
-/// 读一行回复，把各种意外变成一句中文说明。
-fn receive(reader: &mut BufReader<&TcpStream>, timeout: Duration) -> Result<String> {
-    match read_message(reader, 2 * MAX_LINE) {
-        Ok(Incoming::Line(line) | Incoming::Partial(line)) => Ok(preview(&lossy(&line).0)),
-        Ok(Incoming::TooLong(n)) => bail!("服务端的回复有 {n} 字节，太长"),
-        Ok(Incoming::Eof) => bail!("服务端关闭了连接"),
+/// recv 一次，读到的就是一条回复；把各种意外变成一句中文说明。
+fn receive(stream: &TcpStream, buf: &mut [u8], timeout: Duration) -> Result<String> {
+    match recv_message(&mut &*stream, buf) {
+        Ok(Some(bytes)) => Ok(lossy(bytes).0.into_owned()),
+        Ok(None) => bail!("服务端关闭了连接"),
         Err(e) if support::is_timeout(&e) => {
             bail!("服务端 {} 秒内没有回复", timeout.as_secs())
         }
@@ -107,3 +110,24 @@ fn receive(reader: &mut BufReader<&TcpStream>, timeout: Duration) -> Result<Stri
     }
 }
 // ANCHOR_END: greet_session
+
+/// 在连接之前检查要发的名字：有几种名字在这个协议里发不出去，或者会被服务端误解。
+pub fn check_names(names: &[String]) -> Result<()> {
+    for name in names {
+        // send(b'') 什么也不发：服务端收不到任何东西，也就不会回复，客户端会一直等下去。
+        ensure!(
+            !name.is_empty(),
+            "名字不能是空的：空消息发不出去，服务端收不到，也就不会回复"
+        );
+        ensure!(
+            name.len() <= RECV_SIZE,
+            "名字最多 {RECV_SIZE} 字节（服务端一次只读这么多），这个名字有 {} 字节",
+            name.len()
+        );
+        ensure!(
+            strip_newline(name.as_bytes()) != b"exit",
+            "名字不能是 exit：服务端会把它当作告别、关闭连接"
+        );
+    }
+    Ok(())
+}

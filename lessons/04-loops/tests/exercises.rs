@@ -97,6 +97,10 @@ fn check_per_thread(serve_each_in_thread: fn(TcpListener, usize, Handler) -> io:
             thread::sleep(Duration::from_millis(2));
         };
         let _ = stream.write_all(if together { b"together\n" } else { b"alone\n" });
+        // 回复之后一直陪着客户端，直到它关闭连接：这样测试能看出函数是不是等线程结束才返回。
+        let _ = stream.set_read_timeout(Some(RETURN_WITHIN));
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest);
         f.fetch_add(1, Ordering::SeqCst);
     });
     let (listener, addr) = listen();
@@ -105,7 +109,7 @@ fn check_per_thread(serve_each_in_thread: fn(TcpListener, usize, Handler) -> io:
         let _ = tx.send(serve_each_in_thread(listener, CLIENTS, handler));
     });
     let clients: Vec<TcpStream> = (0..CLIENTS).map(|_| connect(&addr)).collect();
-    for (i, client) in clients.into_iter().enumerate() {
+    for (i, client) in clients.iter().enumerate() {
         let mut line = String::new();
         BufReader::new(client)
             .read_line(&mut line)
@@ -117,16 +121,48 @@ fn check_per_thread(serve_each_in_thread: fn(TcpListener, usize, Handler) -> io:
             i + 1
         );
     }
+    // 客户端都还连着，处理线程都还没结束：这时函数不应该已经返回。
+    // 正确的实现在这里一定还在 join，所以多等一会儿也不会误报；只有不 join 的实现会在这段时间里返回。
+    if let Ok(result) = rx.recv_timeout(Duration::from_millis(300)) {
+        panic!(
+            "客户端还连着、处理线程还没结束，函数就返回了（{result:?}）：返回前要 join 每一个线程"
+        );
+    }
+    drop(clients);
     wait_result(
         &rx,
         "serve_each_in_thread",
-        "所有客户端都服务完了，函数却没有返回：接受完 clients 个连接后要 join 所有线程再返回",
+        "所有客户端都服务完并断开了，函数却没有返回：接受完 clients 个连接后要 join 所有线程再返回",
     );
     assert_eq!(
         finished.load(Ordering::SeqCst),
         CLIENTS,
         "函数在处理线程结束之前就返回了：返回前要 join 每一个线程"
     );
+}
+
+/// 用 SO_LINGER = 0 关闭连接：系统发出 RST 而不是正常的 FIN，对方读的时候得到“连接被重置”。
+fn reset(stream: TcpStream) {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let linger = libc::linger {
+            l_onoff: 1,
+            l_linger: 0,
+        };
+        // SAFETY: 对一个有效的套接字设置选项，参数指向一个活着的 linger 结构。
+        let rc = unsafe {
+            libc::setsockopt(
+                stream.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_LINGER,
+                &linger as *const libc::linger as *const libc::c_void,
+                std::mem::size_of::<libc::linger>() as libc::socklen_t,
+            )
+        };
+        assert_eq!(rc, 0, "设置 SO_LINGER 失败");
+    }
+    drop(stream);
 }
 
 /// 发一行、读一行回复。
@@ -140,7 +176,10 @@ fn ask(stream: &TcpStream, reader: &mut impl BufRead, line: &str) -> String {
         Ok(0) => panic!("发送 {line:?} 后服务端关闭了连接：格式不对的一行也应该回复 fail 并继续"),
         Ok(_) => {}
         Err(e) => {
-            panic!("发送 {line:?} 后没有收到回复（{e}）：要回复一行 success 或 fail，以 \\n 结尾")
+            panic!(
+                "发送 {line:?} 后没有收到回复（{e}）：要回复一行 success 或 fail，以 \\n 结尾；\
+                    如果前一个客户端出了错，你的函数是不是跟着返回了？"
+            )
         }
     }
     assert!(reply.ends_with('\n'), "回复要以 \\n 结尾：{reply:?}");
@@ -165,8 +204,11 @@ fn run_login(
     for (i, session) in sessions.into_iter().enumerate() {
         if vanish_after == Some(i) {
             // 这个客户端发了半行就消失了。
+            // 它用“重置”（RST）断开，服务端读它的时候会得到一个错误：
+            // 这个错误只能结束它自己的会话，不能让 serve_login 返回。
             let mut rude = connect(&addr);
             let _ = rude.write_all(b"bob|buil");
+            reset(rude);
         }
         let stream = connect(&addr);
         let mut reader = BufReader::new(stream.try_clone().expect("复制套接字"));

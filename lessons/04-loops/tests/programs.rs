@@ -4,11 +4,12 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::time::{Duration, Instant};
+use std::net::{Shutdown, TcpListener};
 
 use assert_cmd::Command;
-use common::{bin, first_session, free_port, mask, raw_connect, read_line};
+use common::{
+    bin, first_session, free_port, mask, raw_connect, raw_stream, read_line, recv_once, SHOWN_TIME,
+};
 use lesson_04::ctime::looks_like_ctime;
 use predicates::prelude::*;
 use testkit::{assert_matches_saved, Proc, DEADLINE};
@@ -91,7 +92,8 @@ fn v2_server_serves_one_client_at_a_time() {
     first.expect_stdout("收到：[我先来]");
 
     // 第二个客户端连得上（连接在监听队列里排队），消息也发得出去，但没人读它。
-    let mut second = Proc::spawn(&bin("l04-client"), ["--port", &port]);
+    // 它要一直等到第一个客户端离开：期限放宽，机器再忙也不会在那之前放弃。
+    let mut second = Proc::spawn(&bin("l04-client"), ["--port", &port, "--timeout", "60"]);
     second.send_line("我排队");
     second.expect_stdout("发送：我排队");
     // 第一个客户端还能继续对话：服务端仍然只陪着它。
@@ -118,49 +120,118 @@ fn v2_server_serves_one_client_at_a_time() {
     );
 }
 
+/// 回复必须**正好**是 `[<内容>] <ctime>`：内容原样放回，后面是 24 个字符的时间，没有换行符。
+fn assert_exact_reply(reply: &[u8], content: &[u8]) {
+    let head = [&b"["[..], content, b"] "].concat();
+    assert!(
+        reply.starts_with(&head) && reply.len() == head.len() + 24,
+        "回复应该正好是 [内容] 加 24 个字符的时间、没有换行符，实际是 {:?}",
+        String::from_utf8_lossy(reply)
+    );
+    let time = std::str::from_utf8(&reply[head.len()..]).expect("时间是 ASCII");
+    assert!(looks_like_ctime(time), "回复里的时间不像 ctime：{time:?}");
+}
+
 #[test]
-fn bad_input_gets_an_answer_and_the_server_keeps_going() {
+fn v2_server_speaks_the_tutorials_wire_format() {
     let mut srv = server("l04-server", &[]);
     let port = srv.port();
-    let (mut raw, mut reader) = raw_connect(&port);
-    // 不是合法 UTF-8 的字节：有损解码，照样回复。
-    raw.write_all(b"\xff\xfeabc\n").unwrap();
-    let reply = read_line(&mut reader, "对非法 UTF-8 的回复");
-    assert!(reply.starts_with("[\u{FFFD}\u{FFFD}abc] "), "{reply:?}");
-    // 空行：回复一对空的方括号。
-    raw.write_all(b"\n").unwrap();
-    let reply = read_line(&mut reader, "对空行的回复");
-    assert!(
-        reply.starts_with("[] ") && looks_like_ctime(&reply[3..]),
-        "{reply:?}"
-    );
-    // \r\n 结尾的行（telnet 的习惯）：\r 不算内容。
-    raw.write_all(b"telnet\r\n").unwrap();
-    assert!(read_line(&mut reader, "对 \\r\\n 行的回复").starts_with("[telnet] "));
-    // 发了半行就消失：服务端记下这半行，然后去服务下一个客户端。
+    let mut raw = raw_stream(&port);
+    // 一次 send、一次 recv，和教程的客户端一样。每一种都检查回复的每一个字节。
+    for (send, content, what) in [
+        (
+            &b"i am binary"[..],
+            &b"i am binary"[..],
+            "教程的客户端：不带换行符",
+        ),
+        (b"nc\n", b"nc", "nc：带一个 \\n"),
+        (b"telnet\r\n", b"telnet", "telnet：带 \\r\\n"),
+        (b"two\n\n", b"two\n", "只去掉一个换行符"),
+        (b"\n", b"", "只有换行符：空消息照样回复"),
+        (b"\xff\xfeabc", b"\xff\xfeabc", "非法 UTF-8：字节原样放回"),
+    ] {
+        raw.write_all(send).unwrap();
+        assert_exact_reply(&recv_once(&raw, what), content);
+    }
+    srv.expect_stdout("收到一条空消息（只有一个换行符）");
+    srv.expect_stdout("含非法 UTF-8，已用 � 代替");
+    // 发了一句就消失：服务端照样回复，然后去服务下一个客户端。
     raw.write_all(b"half").unwrap();
     drop(raw);
-    drop(reader);
-    srv.expect_stdout("含非法 UTF-8，已用 � 代替");
     srv.expect_stdout("收到：half");
-    srv.expect_stdout("最后半行");
 
-    // 1 MiB 的一行：服务端丢掉它，回一句错误，下一行照常处理。
-    let mut input = "a".repeat(1 << 20);
-    input.push_str("\n之后的一行\n");
+    // 超过 1024 字节的一行：客户端说明原因、不发送，下一行照常一问一答。
+    let input = format!("{}\n之后的一行\n", "a".repeat(2000));
     let out = testkit::run(&bin("l04-client"), ["--port", &port], &input);
     assert!(out.status.success(), "{}", out.stderr);
     assert!(
         out.stdout
-            .contains("收到：错误：一行最多 65536 字节，这条消息有 1048576 字节，已丢弃"),
+            .contains("这条消息有 2000 字节，没有发送：服务端一次只读 1024 字节"),
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("发送：aaaa") && out.stdout.contains("（共 1048576 字节）"));
+    assert!(!out.stdout.contains("发送：aaaa"), "{}", out.stdout);
     assert!(out.stdout.contains("收到：[之后的一行] "), "{}", out.stdout);
-    srv.expect_stdout("超过上限 65536，已丢弃");
+    assert!(out.stdout.contains("共发送 1 条消息"), "{}", out.stdout);
     assert!(srv.is_running(), "坏输入不应该让服务端退出");
     assert!(!srv.stderr_so_far().contains("panicked"));
+}
+
+/// 0123456789 循环的 `n` 个字节：拆开的地方一眼就能看出来。
+fn digits(n: usize) -> Vec<u8> {
+    (0..n).map(|i| b'0' + (i % 10) as u8).collect()
+}
+
+#[test]
+fn a_message_longer_than_1024_bytes_gets_one_reply_per_piece() {
+    let mut srv = server("l04-server", &[]);
+    let port = srv.port();
+    let message = digits(2500);
+    let mut raw = raw_stream(&port);
+    // 教程的客户端会这样做：不管多长，一条消息一次 send 出去。
+    raw.write_all(&message).unwrap();
+    // 说完了：关闭发送方向，把服务端的回复统统读回来，直到它关闭连接。
+    raw.shutdown(Shutdown::Write).unwrap();
+    let mut replies = Vec::new();
+    raw.read_to_end(&mut replies).unwrap();
+    // 服务端 recv(1024) 了三次：1024、1024、452 字节，每一块都当作一条消息回复了一次。
+    let want: String = message
+        .chunks(1024)
+        .map(|piece| format!("[{}] {SHOWN_TIME}", String::from_utf8_lossy(piece)))
+        .collect();
+    assert_eq!(
+        mask(&String::from_utf8_lossy(&replies), &port, "6969"),
+        want,
+        "一条 2500 字节的消息应该得到三条回复"
+    );
+    srv.expect_stdout("断开了连接（这次共 3 条消息）");
+    // 服务端没事，回到外层循环等下一个；下一个客户端得到回复时，上一段日志一定已经打印完了。
+    let again = testkit::run(&bin("l04-client"), ["--port", &port], "还在吗\n");
+    assert!(again.stdout.contains("收到：[还在吗] "), "{}", again.stdout);
+    let log = srv.kill_and_collect().stdout;
+    assert_matches_saved(
+        &saved("long-message.txt"),
+        &mask(&first_session(&log), &port, "6969"),
+    );
+
+    // 多线程服务端也一样：2000 字节得到两句 Hello。
+    let srv = server("l04-threaded-server", &[]);
+    let mut raw = raw_stream(&srv.port());
+    let message = digits(2000);
+    raw.write_all(&message).unwrap();
+    raw.shutdown(Shutdown::Write).unwrap();
+    let mut replies = Vec::new();
+    raw.read_to_end(&mut replies).unwrap();
+    let want = format!(
+        "Welcome!Hello, {}!Hello, {}!",
+        String::from_utf8_lossy(&message[..1024]),
+        String::from_utf8_lossy(&message[1024..])
+    );
+    assert!(
+        replies == want.as_bytes(),
+        "一条 2000 字节的名字应该得到两句 Hello，实际是 {:?}",
+        String::from_utf8_lossy(&replies)
+    );
 }
 
 #[test]
@@ -199,7 +270,12 @@ fn client_reports_a_server_that_goes_away() {
 #[test]
 fn clients_without_a_server_say_how_to_start_it() {
     let port = free_port().to_string();
-    for name in ["l04-client", "l04-threaded-client", "l04-chat-client"] {
+    // 每个客户端都说出和它配对的那个服务端。
+    for (name, hint) in [
+        ("l04-client", "just lesson 04 server"),
+        ("l04-threaded-client", "just lesson 04 threaded-server"),
+        ("l04-chat-client", "just lesson 04 chat-server"),
+    ] {
         Command::cargo_bin(name)
             .unwrap()
             .args(["--port", &port])
@@ -210,7 +286,30 @@ fn clients_without_a_server_say_how_to_start_it() {
             .assert()
             .code(1)
             .stderr(predicate::str::contains("连不上服务端"))
-            .stderr(predicate::str::contains("just lesson 04 server"))
+            .stderr(predicate::str::contains(hint))
+            .stderr(predicate::str::contains("panicked").not());
+    }
+}
+
+#[test]
+fn zero_timeouts_are_refused_before_anything_happens() {
+    // 0 秒的期限在系统里是“不合法”，不是“不等”：在解析参数时就拒绝，并指出是哪个参数。
+    for (name, flag) in [
+        ("l04-client", "--timeout"),
+        ("l04-threaded-client", "--timeout"),
+        ("l04-chat-client", "--timeout"),
+        ("l04-server", "--idle-secs"),
+        ("l04-threaded-server", "--idle-secs"),
+        ("l04-chat-server", "--idle-secs"),
+    ] {
+        Command::cargo_bin(name)
+            .unwrap()
+            .args(["--port", "0", flag, "0"])
+            .env("NO_COLOR", "1")
+            .timeout(DEADLINE)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(flag))
             .stderr(predicate::str::contains("panicked").not());
     }
 }
@@ -258,17 +357,14 @@ fn threaded_client_gets_welcome_and_a_hello_for_each_name() {
 
 #[test]
 fn threaded_server_serves_clients_at_the_same_time() {
-    const CLIENTS: usize = 4;
-    const NAMES: usize = 3;
-    const DELAY_MS: u64 = 500;
-    let serial = Duration::from_millis(DELAY_MS * (CLIENTS * NAMES) as u64);
-    let srv = server(
-        "l04-threaded-server",
-        &["--delay-ms", &DELAY_MS.to_string()],
-    );
+    let srv = server("l04-threaded-server", &["--delay-ms", "100"]);
     let port = srv.port();
-    let started = Instant::now();
-    let clients: Vec<(Proc, String)> = (1..=CLIENTS)
+    // 第一个客户端收下 Welcome! 之后一声不吭，一直占着它的连接。
+    let quiet = raw_stream(&port);
+    assert_eq!(recv_once(&quiet, "Welcome!"), b"Welcome!");
+    // 它还连着的时候，另外 4 个客户端同时连上来，各自完成整段对话。一次只服务一个的服务端做不到：
+    // 它们会排在第一个客户端后面，等到 --timeout 到期就报错退出。这里不看时间，只看结果。
+    let clients: Vec<(Proc, String)> = (1..=4)
         .map(|i| {
             let names = format!("c{i}-a,c{i}-b,c{i}-c");
             let proc = Proc::spawn(
@@ -283,44 +379,66 @@ fn threaded_server_serves_clients_at_the_same_time() {
         .collect();
     for (client, want) in clients {
         let out = client.finish();
-        assert!(out.status.success(), "{}", out.stderr);
+        assert!(
+            out.status.success(),
+            "第一个客户端还连着，其他客户端却没有被服务：{}",
+            out.stderr
+        );
         assert_eq!(out.stdout, want, "每个客户端只收到给它自己的回复");
     }
-    let took = started.elapsed();
-    // 一个接一个地服务要 serial（6 秒）；同时服务大约是一个客户端的时间（1.5 秒）。
-    // 期限放宽到 serial 的四分之三，慢机器上也不会误报，而串行的服务端一定超过它。
-    assert!(
-        took < serial * 3 / 4,
-        "{CLIENTS} 个客户端用了 {took:?}，串行服务需要 {serial:?}：它们没有被同时服务"
-    );
     drop(srv);
 }
 
 #[test]
-fn messages_sent_in_one_write_are_not_merged() {
+fn threaded_server_speaks_the_tutorials_wire_format() {
     let mut srv = server("l04-threaded-server", &[]);
-    let (mut raw, mut reader) = raw_connect(&srv.port());
-    assert_eq!(read_line(&mut reader, "Welcome!"), "Welcome!");
-    // 三条消息一次写出：教程的 recv(1024) 会把它们当成一条。
-    raw.write_all(b"Michael\nTracy\nSarah\n").unwrap();
-    for name in ["Michael", "Tracy", "Sarah"] {
-        assert_eq!(read_line(&mut reader, name), format!("Hello, {name}!"));
+    let mut raw = raw_stream(&srv.port());
+    assert_eq!(recv_once(&raw, "Welcome!"), b"Welcome!", "欢迎语不带换行符");
+    // 一次 send、一次 recv，和教程的客户端一样；回复一个字节也不多。
+    for (send, want) in [
+        (&b"Michael"[..], "Hello, Michael!"), // 教程的客户端：不带换行符
+        (b"Tracy\r\n", "Hello, Tracy!"),      // telnet
+        (b"Sarah\n", "Hello, Sarah!"),        // nc
+        (b"\xffX", "Hello, \u{FFFD}X!"),      // 非法 UTF-8：有损解码
+        (b"\n", "Hello, !"),                  // 只有换行符：空名字照样回复
+    ] {
+        raw.write_all(send).unwrap();
+        let reply = recv_once(&raw, want);
+        assert_eq!(String::from_utf8_lossy(&reply), want);
     }
-    // 坏输入：非法 UTF-8 有损解码；超长的一行只得到一句错误。
-    raw.write_all(b"\xffX\n").unwrap();
-    assert_eq!(read_line(&mut reader, "非法 UTF-8"), "Hello, \u{FFFD}X!");
-    let mut long = vec![b'x'; 100_000];
-    long.push(b'\n');
-    raw.write_all(&long).unwrap();
-    assert!(read_line(&mut reader, "超长行").starts_with("错误：一行最多 65536 字节"));
-    raw.write_all(b"exit\n").unwrap();
+    srv.expect_stdout("的消息含非法 UTF-8，已用 � 代替");
+    raw.write_all(b"exit").unwrap();
     let mut rest = Vec::new();
     assert_eq!(
-        reader.read_to_end(&mut rest).unwrap(),
+        raw.read_to_end(&mut rest).unwrap(),
         0,
         "exit 之后服务端应关闭连接"
     );
-    srv.expect_stdout("的连接已关闭（4 条消息）");
+    srv.expect_stdout("的连接已关闭（5 条消息）");
+}
+
+#[test]
+fn threaded_client_refuses_names_it_cannot_send() {
+    // 这些名字在连接之前就被拒绝：所以这里不需要服务端，错误里也不会说“连不上”。
+    let port = free_port().to_string();
+    let long = "长".repeat(400);
+    for (names, why) in [
+        ("Bob,,Amy", "名字不能是空的"),
+        ("Bob,exit", "名字不能是 exit"),
+        (long.as_str(), "这个名字有 1200 字节"),
+    ] {
+        Command::cargo_bin("l04-threaded-client")
+            .unwrap()
+            .args(["--port", &port, "--names", names])
+            .env("NO_COLOR", "1")
+            .env_remove("RUST_BACKTRACE")
+            .timeout(DEADLINE)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(why))
+            .stderr(predicate::str::contains("连不上").not())
+            .stderr(predicate::str::contains("panicked").not());
+    }
 }
 
 #[test]

@@ -18,7 +18,8 @@ struct Args {
     #[arg(long, default_value_t = 12345)]
     port: u16,
     /// 连接超时；离开后等服务端关闭连接最多多少秒
-    #[arg(long, default_value_t = support::DEFAULT_TIMEOUT_SECS)]
+    #[arg(long, default_value_t = support::DEFAULT_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,
 }
 
@@ -29,7 +30,7 @@ fn main() -> ExitCode {
 
 fn real_main(args: Args) -> Result<()> {
     let timeout = Duration::from_secs(args.timeout);
-    let stream = support::connect(&args.host, args.port, timeout, "04")?;
+    let stream = lesson_04::connect(&args.host, args.port, timeout, "chat-server")?;
     support::say(format!(
         "已连接到聊天室 {}（空行或 exit 离开）",
         stream.peer_addr()?

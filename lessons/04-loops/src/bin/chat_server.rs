@@ -17,7 +17,8 @@ struct Args {
     #[arg(long, default_value_t = 12345)]
     port: u16,
     /// 成员多少秒不说话就请它离开
-    #[arg(long, default_value_t = 600)]
+    #[arg(long, default_value_t = 600,
+          value_parser = clap::value_parser!(u64).range(1..))]
     idle_secs: u64,
 }
 

@@ -7,7 +7,7 @@ use anyhow::Result;
 use clap::Parser;
 use lesson_04::{print_log, single, DEFAULT_IDLE_SECS};
 
-/// 一直运行的服务端：一次服务一个客户端，对每行消息回复 [消息] 和当前时间。
+/// 一直运行的服务端：一次服务一个客户端，每次 recv 到的消息回复 [消息] 和当前时间（不带换行符）。
 #[derive(Parser)]
 struct Args {
     /// 监听的地址
@@ -17,7 +17,8 @@ struct Args {
     #[arg(long, default_value_t = 6969)]
     port: u16,
     /// 客户端多少秒不说话就断开它（好让排队的客户端进来）
-    #[arg(long, default_value_t = DEFAULT_IDLE_SECS)]
+    #[arg(long, default_value_t = DEFAULT_IDLE_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
     idle_secs: u64,
 }
 

@@ -20,7 +20,8 @@ struct Args {
     #[arg(long, value_delimiter = ',', default_value = "Michael,Tracy,Sarah")]
     names: Vec<String>,
     /// 等回复最多多少秒
-    #[arg(long, default_value_t = support::DEFAULT_TIMEOUT_SECS)]
+    #[arg(long, default_value_t = support::DEFAULT_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,
 }
 
@@ -31,6 +32,8 @@ fn main() -> ExitCode {
 
 fn real_main(args: Args) -> Result<()> {
     let timeout = Duration::from_secs(args.timeout);
-    let stream = support::connect(&args.host, args.port, timeout, "04")?;
+    // 名字有问题就在连接之前说出来，不必先找服务端。
+    threaded::check_names(&args.names)?;
+    let stream = lesson_04::connect(&args.host, args.port, timeout, "threaded-server")?;
     threaded::greet_session(&stream, &args.names, timeout)
 }

@@ -20,7 +20,8 @@ struct Args {
     #[arg(long, default_value_t = 0)]
     delay_ms: u64,
     /// 客户端多少秒不说话就断开它
-    #[arg(long, default_value_t = DEFAULT_IDLE_SECS)]
+    #[arg(long, default_value_t = DEFAULT_IDLE_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
     idle_secs: u64,
 }
 

@@ -1,7 +1,7 @@
 //! 这一课几个测试文件共用的小工具。
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
@@ -82,6 +82,25 @@ pub fn raw_connect(port: &str) -> (TcpStream, BufReader<TcpStream>) {
         .expect("设置读超时");
     let reader = BufReader::new(stream.try_clone().expect("复制套接字"));
     (stream, reader)
+}
+
+/// 直接用套接字连服务端，读操作有期限：测试像教程的客户端那样一次 send、一次 recv。
+pub fn raw_stream(port: &str) -> TcpStream {
+    let stream = TcpStream::connect(format!("127.0.0.1:{port}")).expect("连上服务端");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .expect("设置读超时");
+    stream
+}
+
+/// 像教程的 `recv(2048)` 那样读一次，返回读到的字节；超时或连接关闭时让测试失败并说明在等什么。
+pub fn recv_once(mut stream: &TcpStream, what: &str) -> Vec<u8> {
+    let mut buf = [0u8; 2048];
+    match stream.read(&mut buf) {
+        Ok(0) => panic!("等 {what} 时连接被关闭了"),
+        Ok(n) => buf[..n].to_vec(),
+        Err(e) => panic!("等 {what} 时出错（服务端是不是在等一个换行符？）：{e}"),
+    }
 }
 
 /// 读一行（去掉换行符）；超时或连接关闭时让测试失败并说明在等什么。
