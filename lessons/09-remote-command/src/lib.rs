@@ -17,7 +17,6 @@ use colored::Colorize;
 use lesson_08::frame::{read_frame, write_frame, DEFAULT_MAX_FRAME};
 
 pub mod command;
-pub mod pace;
 pub mod run;
 pub mod server;
 

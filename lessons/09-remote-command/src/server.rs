@@ -10,8 +10,8 @@ use std::time::Duration;
 use lesson_08::frame::{read_frame, write_frame};
 
 use crate::command::{check_program, explain, split_command_line};
-use crate::pace::{Paced, MIN_RATE};
 use crate::run::{run_with_limit, Limits, RunOutcome};
+use support::pace::{Paced, MIN_RATE};
 
 /// 命令输出为空时的回答，和教程一样。
 pub const NO_OUTPUT: &str = "no output!";

@@ -6,11 +6,10 @@
 //!
 //! - [`upload`]：请求头的解析和文件名检查，纯字符串，不碰网络和磁盘；
 //! - [`transfer`]：按说好的长度搬字节、边搬边算 SHA-256、只在成功时才换上正式名字的临时文件；
-//! - [`server`]：一个连接一个线程，读超时和最低速度（[`pace`]），拒绝时体面地结束连接；
+//! - [`server`]：一个连接一个线程，读超时和最低速度（`support::pace`），拒绝时体面地结束连接；
 //! - [`client`]：上传、下载、进度条，两头核对摘要。
 
 pub mod client;
-pub mod pace;
 pub mod server;
 pub mod transfer;
 pub mod upload;

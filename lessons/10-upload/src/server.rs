@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use lesson_08::frame::read_delimited;
 
-use crate::pace::{Paced, MIN_RATE};
 use crate::transfer::{copy_exact, free_space, hash_reader, peak_memory_kib, TempFile};
 use crate::upload::{parse_header, Request, MAX_HEADER_BYTES, TEMP_PREFIX};
+use support::pace::{Paced, MIN_RATE};
 
 /// 服务端的设置，来自命令行。
 #[derive(Debug, Clone)]

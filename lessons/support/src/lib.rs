@@ -5,6 +5,8 @@
 //! - [`announce`]：服务端的**第一行输出**写出真正绑定到的地址并立即刷新，
 //!   测试和 `workbook` 运行器都靠这一行得知端口。
 
+pub mod pace;
+
 use std::fmt::Display;
 use std::io::{self, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
