@@ -1,10 +1,11 @@
 //! 基准：100 个客户端同时连着真实的 l07-server（release 构建），每个客户端一问一答若干次，
 //! 报告每秒往返次数和延迟的 p50 / p99。机器上有 python3 时，对 Python 的 ThreadingTCPServer 版本再量一次。
 //! 两个服务端都和教程一样，每条消息打印一行日志（标准输出接在管道上，由测试工具读走）。
+//! 协议是教程的：一次读到的就是一条消息，回复不加换行，一问一答。
 //!
 //! 运行：`cargo bench -p lesson-07`
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::{Arc, Barrier};
 use std::thread;
@@ -60,26 +61,23 @@ fn measure(addr: SocketAddr) -> Figures {
 }
 
 fn client(addr: SocketAddr, c: usize, barrier: &Barrier) -> Vec<Duration> {
-    let stream = TcpStream::connect(addr).expect("连接服务端");
+    let mut stream = TcpStream::connect(addr).expect("连接服务端");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
     stream.set_nodelay(true).unwrap();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut writer = stream;
     barrier.wait();
     let mut latencies = Vec::with_capacity(ROUND_TRIPS);
-    let mut reply = String::new();
     for i in 0..ROUND_TRIPS {
+        // 教程的协议：一条消息一次写完、不带换行，回复 Your msg=<消息>，一问一答。
         let message = format!("客户端{c}-第{i}条");
+        let expected = format!("Your msg={message}");
+        let mut reply = vec![0u8; expected.len()];
         let t = Instant::now();
-        writer
-            .write_all(format!("{message}\n").as_bytes())
-            .expect("发送");
-        reply.clear();
-        reader.read_line(&mut reply).expect("读回复");
+        stream.write_all(message.as_bytes()).expect("发送");
+        stream.read_exact(&mut reply).expect("读回复");
         latencies.push(t.elapsed());
-        assert_eq!(reply.trim_end(), format!("Your msg={message}"), "回复不对");
+        assert_eq!(reply, expected.as_bytes(), "回复不对");
     }
     latencies
 }

@@ -1,20 +1,24 @@
 //! 练习 1：写处理器的 handle()。
 //!
-//! `EchoHandler` 已经组合好了 `StreamRequestHandler`：`self.base.rfile` 是带缓冲的读端，
-//! `self.base.wfile` 是带缓冲的写端。请实现 `handle`：
+//! `EchoHandler` 已经组合好了 `StreamRequestHandler`：`self.base.request` 是这个连接本身
+//! （Python 的 `self.request`）。请实现 `handle`，和教程的 `MyHandler` 在线上一模一样：
 //!
-//! - 一行一行地读 `rfile`，每读到一行，回复 `Your msg=<这一行>` 再加一个换行
-//!   （回复里不要带上原来那一行的换行符）；
-//! - 每条回复写完立刻 `flush`，否则它会留在缓冲区里，对方一直等不到；
-//! - 读到 EOF（`read_line` 返回 0）说明对方说完了，返回 `Ok(())`——别像教程那样在 EOF 上
-//!   继续循环，也别再回一句空的 `Your msg=`。
+//! - 每次从连接读**一次**，最多 [`RECV_SIZE`]（1024）字节（教程的 `recv(1024)`）：
+//!   有多少读多少，不等凑满 1024 字节，也不等换行。读到的这一块就是一条消息；
+//! - 去掉消息结尾的**一个** `\n` 或 `\r\n`（`crate::strip_newline` 已经写好），
+//!   回复 `Your msg=<消息>`（`crate::reply_to` 已经写好，不是 UTF-8 的字节会换成 �，不会 panic）；
+//! - 一条回复**一次写完**（`write_all`），**不加换行**；
+//! - `read` 返回 0 就是 EOF：对方说完了，返回 `Ok(())`——别像教程那样在 EOF 上再回一句空的
+//!   `Your msg=`，也别在 EOF 上继续循环。
 //!
-//! 评分时，服务端（ThreadingTcpServer + 你的处理器）跑在测试里，客户端是真实的 l07-client 进程。
+//! 评分时，服务端（ThreadingTcpServer + 你的处理器）跑在测试里；客户端有两个：照教程写法
+//! “发一条、recv 一次”的裸连接，和真实的 l07-client 进程。
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 
 use crate::socketserver::{BaseRequestHandler, ServerHandle, StreamRequestHandler};
+use crate::{reply_to, strip_newline, RECV_SIZE};
 
 pub struct EchoHandler {
     pub base: StreamRequestHandler,

@@ -1,50 +1,76 @@
-# 第 07 课：ThreadingTCPServer + MyHandler 的 Python 版，协议与 l07-server 相同：
-# 每收到一行，回复 "Your msg=<这一行>\n"；--max-clients N 服务完 N 个客户端后干净地退出。
+# 第 07 课：ThreadingTCPServer + MyHandler 的 Python 版，线上与 l07-server 完全相同：
+# 每次 recv(1024) 读到的就是一条消息，回复 "Your msg=<消息>"，一次 sendall，不加换行；
+# --max-clients N 服务完 N 个客户端后干净地退出。
 import argparse
 import queue
+import socket
 import socketserver
 import sys
 import threading
 
-MAX_MESSAGE = 64 * 1024
+RECV_SIZE = 1024
+IDLE_TIMEOUT = 60
+
+
+def strip_newline(data):
+    """去掉结尾的一个 \\n 或 \\r\\n（nc、telnet 敲的行带着它），只去一个。"""
+    if data.endswith(b"\r\n"):
+        return data[:-2]
+    if data.endswith(b"\n"):
+        return data[:-1]
+    return data
+
 
 # ANCHOR: handler
-class MyHandler(socketserver.StreamRequestHandler):
-    timeout = 60  # 连接空闲这么久就放弃（rfile 的读会抛出 TimeoutError）
-
+class MyHandler(socketserver.BaseRequestHandler):
     def setup(self):
-        super().setup()  # 在这里建好 self.rfile 和 self.wfile
+        self.request.settimeout(IDLE_TIMEOUT)  # 对方太久不说话，recv 抛出 socket.timeout
         self.replies = 0
-        say("[%s] setup：%s 连上了" % (threading.current_thread().name, addr(self.client_address)))
+        self.log("setup：%s 连上了" % addr(self.client_address))
 
     def handle(self):
+        who = addr(self.client_address)
         while True:
-            line = self.rfile.readline(MAX_MESSAGE + 1)
-            if not line:  # EOF：对方说完了
-                return
-            if len(line) > MAX_MESSAGE and not line.endswith(b"\n"):
-                text = "错误：一条消息最多 %d 字节，这条太长了，连接将关闭\n" % MAX_MESSAGE
-                self.wfile.write(text.encode("utf-8"))
-                return
             try:
-                reply = "Your msg=" + line.rstrip(b"\r\n").decode("utf-8")
-            except UnicodeDecodeError:
-                reply = "错误：这条消息不是合法的 UTF-8，请用 UTF-8 编码发送"
-            say("[%s] %s 说：%s → %s" % (threading.current_thread().name, addr(self.client_address),
-                                          line.rstrip(b"\r\n").decode("utf-8", "replace"), reply))
-            self.wfile.write((reply + "\n").encode("utf-8"))  # wfile 不缓冲，写了就发出
+                data = self.request.recv(RECV_SIZE)  # 有多少读多少，最多 1024 字节
+            except socket.timeout:
+                self.log("%s 太久没有说话，断开" % who)
+                return
+            except ConnectionError:
+                self.log("%s 的连接已经断开" % who)
+                return
+            if not data:  # EOF：对方说完了。先判断再回复，就不会多回一句空的 "Your msg="
+                return
+            message = strip_newline(data)
+            text = message.decode("utf-8", "replace")  # 坏字节换成 �，不抛异常
+            reply = "Your msg=" + text
+            self.log("%s 说：%s → %s" % (who, one_line(text), one_line(reply)))
+            if text.encode("utf-8") != message:
+                self.log("%s 注意：这次读到的字节不是合法的 UTF-8，回复里已换成 �" % who)
+            if len(data) == RECV_SIZE:
+                self.log("%s 注意：这次读满了 1024 字节：对方的消息可能还没完" % who)
+            try:
+                self.request.sendall(reply.encode("utf-8"))  # 一次发完，不加换行
+            except ConnectionError:
+                self.log("%s 没等回复就断开了" % who)
+                return
             self.replies += 1
 
     def finish(self):
-        super().finish()  # 把 wfile 里剩下的发出去，关闭 rfile 和 wfile
-        say("[%s] finish：%s 走了，共回复 %d 条"
-            % (threading.current_thread().name, addr(self.client_address), self.replies))
+        self.log("finish：%s 走了，共回复 %d 条" % (addr(self.client_address), self.replies))
         self.server.finished.put(self.client_address)
+
+    def log(self, text):
+        say("[%s] %s" % (threading.current_thread().name, text))
 # ANCHOR_END: handler
 
 
 def say(text):
     print(text, flush=True)
+
+
+def one_line(text):
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def addr(address):

@@ -1,6 +1,7 @@
-# 第 07 课：照教程的思路写的服务端（recv(1024) 读到什么就回什么），用来观察它的两个问题：
-# 1. 一次 recv 读到的就算“一条消息”：两条消息挨得太近会粘成一条，只得到一条回复；
-# 2. 对方关闭连接时 recv 返回 b""，它还会先回一句空的 "Your msg=" 才退出循环。
+# 第 07 课：照教程思路写的服务端（recv(1024) 读到什么就回什么），用来观察它的三个问题：
+# 1. 对方关闭连接时 recv 返回 b""，它还会先回一句空的 "Your msg=" 才退出循环；
+# 2. 一次 recv 读到的就算“一条消息”：超过 1024 字节的消息被拆开，挨得太近的消息会粘在一起；
+# 3. .decode() 不留余地：1024 字节切在一个汉字中间时抛出 UnicodeDecodeError，连接就此断开。
 import argparse
 import socketserver
 
@@ -8,16 +9,13 @@ import socketserver
 # ANCHOR: handler
 class RecvHandler(socketserver.BaseRequestHandler):
     def handle(self):
-        finished = False
-        while not finished:
-            chunk = self.request.recv(1024)  # 一次读到多少，就当作一条消息
-            finished = chunk == b""  # 对方关闭了连接……
-            answer = "Your msg=" + chunk.decode("utf-8", "replace")
+        while True:
+            text = self.request.recv(1024).decode()  # 一次读到多少，就当作一条消息
+            answer = "Your msg=" + text
             print(answer, flush=True)
-            try:
-                self.request.sendall(answer.encode("utf-8"))  # ……这句空的回复却照样发出去
-            except OSError:
-                pass  # 对方已经走了
+            self.request.send(answer.encode())  # 对方已经关闭时 text 是空串，这句空回复照样发出去
+            if not text:
+                break
 # ANCHOR_END: handler
 
 

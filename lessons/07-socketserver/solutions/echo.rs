@@ -1,7 +1,8 @@
-use std::io::{self, BufRead, Write};
+use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 
 use crate::socketserver::{BaseRequestHandler, ServerHandle, StreamRequestHandler};
+use crate::{reply_to, strip_newline, RECV_SIZE};
 
 pub struct EchoHandler {
     pub base: StreamRequestHandler,
@@ -19,15 +20,14 @@ pub fn make(
 
 impl BaseRequestHandler for EchoHandler {
     fn handle(&mut self) -> io::Result<()> {
-        let mut line = String::new();
+        let mut buf = [0u8; RECV_SIZE];
         loop {
-            line.clear();
-            if self.base.rfile.read_line(&mut line)? == 0 {
+            let n = self.base.request.read(&mut buf)?;
+            if n == 0 {
                 return Ok(());
             }
-            let text = line.trim_end_matches(['\r', '\n']);
-            writeln!(self.base.wfile, "Your msg={text}")?;
-            self.base.wfile.flush()?;
+            let reply = reply_to(strip_newline(&buf[..n]));
+            self.base.request.write_all(reply.as_bytes())?;
         }
     }
 

@@ -4,8 +4,10 @@
 //! 接受连接的循环、每个连接一个线程、出错后的清理、停下来的办法都写在框架里，
 //! 这里只写“拿到一个连接后做什么”——教程里的 `MyHandler`：每收到一条消息，回复 `Your msg=<消息>`。
 //!
-//! 消息的边界是换行：一行是一条消息。TCP 是字节流，不分条（第 08 课细讲）；
-//! 教程的 `recv(1024)` 把“一次读到的东西”当成一条，两条消息挨得太近就会粘在一起。
+//! 线上的协议和教程一模一样：**一次读到的字节就是一条消息**（最多 1024 字节，教程的 `recv(1024)`），
+//! 回复 `Your msg=<消息>`，一次写完，不加换行。这样教程自己的 Python 客户端和服务端都能和我们的程序对话。
+//! 这个“一次读 = 一条消息”的假设在 TCP 上并不总成立（超过 1024 字节的消息会被拆开，
+//! 挨得太近的两条消息会粘在一起），第 08 课专门解决它。
 
 pub mod socketserver;
 
@@ -27,53 +29,58 @@ pub mod exercises;
 #[path = "../solutions/mod.rs"]
 pub mod solutions;
 
-/// 一条消息（一行，不含换行）最多这么多字节。超过的不会被读进内存，服务端回一句错误后断开。
-pub const MAX_MESSAGE: usize = 64 * 1024;
+/// 一次最多读这么多字节（教程的 `recv(1024)`）。服务端一次读到的就是一条消息，
+/// 客户端一次读到的就是一条回复；更长的消息会被拆成几次读，每次各得一条回复。
+pub const RECV_SIZE: usize = 1024;
+
+/// 回复的开头。
+pub const REPLY_PREFIX: &str = "Your msg=";
 
 /// 服务端默认每隔多久看一眼有没有人叫停（Python 的 `serve_forever(poll_interval=0.5)`）。
 pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
-/// 对不是合法 UTF-8 的消息的回复。
-pub const NOT_UTF8_REPLY: &str = "错误：这条消息不是合法的 UTF-8，请用 UTF-8 编码发送";
+/// 收到的字节不是合法 UTF-8 时，服务端在日志里记下的说明。
+pub const NOT_UTF8_NOTE: &str =
+    "这次读到的字节不是合法的 UTF-8，回复里已换成 �（一个汉字被切在两次读之间时也会这样）";
 
-// ANCHOR: read_message
-/// 从缓冲读取器里读出的一条消息。
-#[derive(Debug, PartialEq, Eq)]
-pub enum Message {
-    /// 一行（去掉了结尾的 `\n` 或 `\r\n`）。对方发完最后一行没加换行就关了写端，这半行也算一条。
-    Line(Vec<u8>),
-    /// 这一行超过了上限：没有把它整个读进内存。
-    TooLong,
-    /// 对方关闭了连接（EOF），没有更多消息。
-    End,
-}
+/// 一次读满了 [`RECV_SIZE`] 字节时，服务端在日志里记下的说明。
+pub const FULL_READ_NOTE: &str =
+    "这次读满了 1024 字节：对方的消息可能还没完，剩下的会作为下一条消息得到自己的回复（第 08 课解决）";
 
-/// 读一条消息，最多读 `max + 1` 个字节：限住了内存，也能分辨“正好 max 字节”和“超长”。
-pub fn read_message(reader: &mut impl BufRead, max: usize) -> io::Result<Message> {
-    let mut line = Vec::new();
-    reader.take(max as u64 + 1).read_until(b'\n', &mut line)?;
-    if line.last() == Some(&b'\n') {
-        line.pop();
-        if line.last() == Some(&b'\r') {
-            line.pop();
-        }
-        return Ok(Message::Line(line));
+// ANCHOR: message
+/// 把一次读到的字节变成一条消息：去掉结尾的**一个** `\n` 或 `\r\n`。
+///
+/// 教程的客户端发消息不带换行，用不着这一步；但用 `nc`、`telnet` 敲进去的每一行都带着回车，
+/// 去掉它，回复里才不会多出一个换行。只去一个：`"b\n\n"` 的第二个换行是消息自己的。
+pub fn strip_newline(data: &[u8]) -> &[u8] {
+    match data.strip_suffix(b"\n") {
+        Some(line) => line.strip_suffix(b"\r").unwrap_or(line),
+        None => data,
     }
-    Ok(match line.len() {
-        0 => Message::End,
-        n if n > max => Message::TooLong,
-        _ => Message::Line(line),
-    })
 }
 
-/// 对一条消息的回复（不含换行）：`Your msg=<消息>`，不是 UTF-8 时是一句中文说明。
+/// 对一条消息的回复：`Your msg=<消息>`，不加换行。
+///
+/// 不是合法 UTF-8 的字节换成 U+FFFD（�）：不 panic，也不像教程的 `.decode()` 那样抛异常断开连接。
 pub fn reply_to(message: &[u8]) -> String {
-    match std::str::from_utf8(message) {
-        Ok(text) => format!("Your msg={text}"),
-        Err(_) => NOT_UTF8_REPLY.to_string(),
-    }
+    format!("{REPLY_PREFIX}{}", String::from_utf8_lossy(message))
 }
-// ANCHOR_END: read_message
+
+/// 日志里把消息中的回车、换行写成两个字符 `\r`、`\n`：一条消息在日志里总是一行。
+pub fn one_line(text: &str) -> String {
+    text.replace('\r', "\\r").replace('\n', "\\n")
+}
+
+/// 对方已经不在了（连接被重置、管道已断）：不是服务端的错，结束这个连接就好。
+pub fn peer_gone(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::BrokenPipe
+    )
+}
+// ANCHOR_END: message
 
 /// 当前线程的名字（框架给每个处理线程起名 `处理-1`、`处理-2`……）。
 pub fn thread_name() -> String {
@@ -92,7 +99,7 @@ pub struct MyHandlerOptions {
 }
 
 // ANCHOR: my_handler
-/// 教程里的 `MyHandler`：每收到一行，回复 `Your msg=<这一行>`，直到对方关闭连接。
+/// 教程里的 `MyHandler`：每读到一次（最多 1024 字节），回复一次 `Your msg=<读到的>`，直到对方关闭连接。
 pub struct MyHandler {
     base: StreamRequestHandler,
     replies: u64,
@@ -130,50 +137,59 @@ impl MyHandler {
 
 impl BaseRequestHandler for MyHandler {
     fn setup(&mut self) -> io::Result<()> {
-        self.base.setup()?; // 相当于 super().setup()
+        self.base.setup()?; // 相当于 super().setup()：超时已经设好
         self.say(format_args!("setup：{} 连上了", self.base.client_address));
         Ok(())
     }
 
     fn handle(&mut self) -> io::Result<()> {
         let who = self.base.client_address;
+        let mut buf = [0u8; RECV_SIZE];
         loop {
-            let message = match read_message(&mut self.base.rfile, MAX_MESSAGE) {
-                Ok(message) => message,
+            // 直接读连接本身（Python 的 self.request.recv(1024)），不经过 rfile 的缓冲：
+            // 有多少读多少，最多 1024 字节，不等凑满，也不等换行。读到的这一块就是一条消息。
+            let n = match self.base.request.read(&mut buf) {
+                // EOF：对方说完了。教程的循环在这里还会回一句空的 "Your msg="，我们直接结束。
+                Ok(0) => return Ok(()),
+                Ok(n) => n,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
                 Err(err) if support::is_timeout(&err) => {
                     self.say(format_args!("{who} 太久没有说话，断开"));
                     return Ok(());
                 }
+                Err(err) if peer_gone(&err) => {
+                    self.say(format_args!("{who} 的连接已经断开"));
+                    return Ok(());
+                }
                 Err(err) => return Err(err),
             };
-            let line = match message {
-                Message::Line(line) => line,
-                // 对方关了连接：教程的代码在这里还会回一句空的 "Your msg="，我们直接结束。
-                Message::End => return Ok(()),
-                Message::TooLong => {
-                    let text =
-                        format!("错误：一条消息最多 {MAX_MESSAGE} 字节，这条太长了，连接将关闭");
-                    self.say(format_args!(
-                        "{who} 发来的消息超过 {MAX_MESSAGE} 字节，断开"
-                    ));
-                    writeln!(self.base.wfile, "{text}")?;
-                    return Ok(()); // finish 会把这句错误 flush 出去
-                }
-            };
+            let message = strip_newline(&buf[..n]);
             if let Some(word) = &self.options.panic_on {
-                if line == word.as_bytes() {
+                if message == word.as_bytes() {
                     panic!("收到了 {word:?}，按 --panic-on 的要求故意 panic");
                 }
             }
-            let reply = reply_to(&line);
+            let reply = reply_to(message);
             self.say(format_args!(
-                "{who} 说：{} → {reply}",
-                String::from_utf8_lossy(&line)
+                "{who} 说：{} → {}",
+                one_line(&String::from_utf8_lossy(message)),
+                one_line(&reply)
             ));
-            writeln!(self.base.wfile, "{reply}")?;
-            // 每条回复都立刻发出去：对方正等着它，才会发下一条。
-            self.base.wfile.flush()?;
-            self.replies += 1;
+            if std::str::from_utf8(message).is_err() {
+                self.say(format_args!("{who} 注意：{NOT_UTF8_NOTE}"));
+            }
+            if n == RECV_SIZE {
+                self.say(format_args!("{who} 注意：{FULL_READ_NOTE}"));
+            }
+            // 一条回复一次写完（Python 的 sendall），不加换行：对方 recv(1024) 一次就收下它。
+            match self.base.request.write_all(reply.as_bytes()) {
+                Ok(()) => self.replies += 1,
+                Err(err) if peer_gone(&err) => {
+                    self.say(format_args!("{who} 没等回复就断开了"));
+                    return Ok(());
+                }
+                Err(err) => return Err(err),
+            }
         }
     }
 
@@ -225,45 +241,55 @@ pub fn serve_until(
 // ANCHOR_END: serve_until
 
 // ANCHOR: chat
-/// 客户端：把 `input` 的每一行发给服务端，读一行回复写到 `out`；空行或 EOF 结束。返回回复的条数。
+/// 客户端：把 `input` 的每一行作为一条消息发给服务端，读一次回复写到 `out`；空行或 EOF 结束。
+/// 返回收到回复的条数。
 ///
-/// 行按原始字节发送，不是 UTF-8 的输入也原样发出去，服务端会回一句中文说明。
-pub fn chat(stream: TcpStream, mut input: impl BufRead, out: &mut impl Write) -> Result<usize> {
-    let mut replies = io::BufReader::new(stream.try_clone().context("无法复制连接")?);
-    let mut writer = stream;
+/// 和教程的客户端一样，一条消息一次写完、不带换行，然后 `recv(1024)` 一次读回复。
+/// 严格一问一答：不等到回复就不发下一条，所以在服务端那边两条消息不会挤进同一次读。
+pub fn chat(mut stream: TcpStream, mut input: impl BufRead, out: &mut impl Write) -> Result<usize> {
+    let mut buf = [0u8; RECV_SIZE];
     let mut count = 0;
     loop {
         let mut line = Vec::new();
-        input
+        if input
             .read_until(b'\n', &mut line)
-            .context("读标准输入失败")?;
-        while matches!(line.last(), Some(b'\n' | b'\r')) {
-            line.pop();
+            .context("读标准输入失败")?
+            == 0
+        {
+            break; // EOF
         }
-        if line.is_empty() {
+        // 行按原始字节发送：不是 UTF-8 的输入也原样发出去，服务端会把坏字节换成 �。
+        let message = strip_newline(&line);
+        if message.is_empty() {
             break;
         }
-        line.push(b'\n');
-        writer
-            .write_all(&line)
+        // 回复必须装得进一次 recv(1024)，否则一半留在连接里，和下一条回复混在一起，一问一答就错位了。
+        let reply_len = reply_to(message).len();
+        if reply_len > RECV_SIZE {
+            eprintln!(
+                "这一行有 {} 字节，回复会有 {reply_len} 字节，一次读（最多 {RECV_SIZE} 字节）装不下：\
+                 没有发送。长消息要先约定好边界，见第 08 课",
+                message.len()
+            );
+            continue;
+        }
+        stream
+            .write_all(message)
             .context("发送失败：服务端可能已经关闭了连接")?;
-        let reply = match read_message(&mut replies, MAX_MESSAGE + 256) {
-            Ok(Message::Line(reply)) => reply,
-            Ok(Message::End) => {
-                bail!("服务端没有回复就关闭了连接（它那边可能出错了，看看服务端的输出）")
-            }
-            Ok(Message::TooLong) => bail!("服务端的回复太长了，不像是这一课的服务端"),
+        let n = match stream.read(&mut buf) {
+            Ok(0) => bail!("服务端没有回复就关闭了连接（它那边可能出错了，看看服务端的输出）"),
+            Ok(n) => n,
             Err(err) if support::is_timeout(&err) => {
                 return Err(err).context("等了很久服务端都没有回复（--timeout 可以改等待的秒数）")
             }
             Err(err) => return Err(err).context("读回复失败"),
         };
-        writeln!(out, "收到：{}", String::from_utf8_lossy(&reply))?;
+        writeln!(out, "收到：{}", String::from_utf8_lossy(&buf[..n]))?;
         out.flush()?;
         count += 1;
     }
     // 告诉服务端“我说完了”：它读到 EOF，handle 结束，finish 运行。
-    let _ = writer.shutdown(std::net::Shutdown::Write);
+    let _ = stream.shutdown(std::net::Shutdown::Write);
     Ok(count)
 }
 // ANCHOR_END: chat

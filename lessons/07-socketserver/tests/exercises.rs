@@ -1,7 +1,7 @@
 //! 第 07 课练习的评分检查。`workbook grade 07` 运行学习者的版本；
 //! 平时的 `cargo test` 证明参考答案通过、未动手的练习不通过。
 
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
@@ -11,6 +11,7 @@ use std::time::Duration;
 use assert_cmd::Command;
 use lesson_07::exercises::handle_request::Make;
 use lesson_07::socketserver::{BaseRequestHandler, ServerHandle, ThreadingTcpServer};
+use lesson_07::RECV_SIZE;
 use testkit::{exercise, wait_until, with_deadline, DEADLINE};
 
 const CLIENT: &str = env!("CARGO_BIN_EXE_l07-client");
@@ -34,6 +35,27 @@ fn run_client(port: u16, stdin: &str, timeout_secs: &str) -> (bool, String, Stri
 
 // ---- 练习 1：handle() ----
 
+/// 照教程写法的客户端：一条消息一次 send，不带换行，然后 recv 一次。
+/// 等不到回复时给出中文说明，而不是一直等。
+fn send_then_recv(conn: &mut TcpStream, message: &[u8]) -> String {
+    conn.write_all(message).expect("发送");
+    let mut buf = [0u8; 4096];
+    let n = match conn.read(&mut buf) {
+        Ok(n) => n,
+        Err(err) => panic!(
+            "发出 {:?}（不带换行）后等了 5 秒没有回复（{err}）：handle 是不是在等换行，\
+             或者在等凑满 1024 字节？一次 read 读到多少，就是一条消息",
+            String::from_utf8_lossy(message)
+        ),
+    };
+    assert!(
+        n > 0,
+        "发出 {:?} 后服务端没有回复就关闭了连接（handle 出错或 panic 了？）",
+        String::from_utf8_lossy(message)
+    );
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
 fn check_echo<H: BaseRequestHandler + 'static>(
     make: fn(TcpStream, SocketAddr, ServerHandle) -> io::Result<H>,
 ) {
@@ -42,29 +64,80 @@ fn check_echo<H: BaseRequestHandler + 'static>(
             .expect("绑定端口")
             .with_error_handler(|e| eprintln!("{e}")),
     );
-    let port = server.server_address().port();
     let s = Arc::clone(&server);
     let serving = thread::spawn(move || s.serve_forever(POLL));
 
+    // 教程写法的客户端：发一条，收一条，回复必须正好是 Your msg=<消息>，没有换行。
+    let mut raw = TcpStream::connect(server.server_address()).expect("连接服务端");
+    raw.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    for (message, expected, what) in [
+        (
+            &b"\xe4\xbd\xa0\xe5\xa5\xbd"[..],
+            "Your msg=你好",
+            "不带换行的消息",
+        ),
+        (
+            b"socketserver\n",
+            "Your msg=socketserver",
+            "结尾的 \\n 要去掉",
+        ),
+        (b"nc\r\n", "Your msg=nc", "结尾的 \\r\\n 要去掉"),
+        (b"b\n\n", "Your msg=b\n", "只去掉结尾的一个换行"),
+        (
+            b"\xffok",
+            "Your msg=\u{fffd}ok",
+            "不是 UTF-8 的字节换成 �，不能 panic",
+        ),
+    ] {
+        let reply = send_then_recv(&mut raw, message);
+        assert_eq!(
+            reply,
+            expected,
+            "{what}：发出 {:?}，回复应当正好是 {expected:?}（一次写完，不加换行）",
+            String::from_utf8_lossy(message)
+        );
+    }
+    // 一条 1500 字节的消息：一次最多读 1024 字节，所以它被分成几次读，每次各得一条回复。
+    // 然后关闭写端：handle 读到 EOF 应当直接返回，不能再多回一句空的 "Your msg="。
+    let big = "x".repeat(1500);
+    raw.write_all(big.as_bytes()).unwrap();
+    raw.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut rest = String::new();
+    raw.read_to_string(&mut rest)
+        .expect("读回复：对方关闭写端后，handle 应当返回、连接随之关闭");
+    assert!(
+        rest.starts_with("Your msg="),
+        "1500 字节的消息应当得到以 Your msg= 开头的回复，收到的是 {} 字节：{:?}……",
+        rest.len(),
+        rest.chars().take(40).collect::<String>()
+    );
+    let pieces: Vec<&str> = rest.split("Your msg=").skip(1).collect();
+    // 回复里每条消息的字节数，失败时给人看。
+    let sizes: Vec<usize> = pieces.iter().map(|p| p.len()).collect();
+    assert!(
+        pieces.len() >= 2 && sizes.iter().all(|&n| n <= RECV_SIZE),
+        "1500 字节的消息应当分几次读（每次最多 1024 字节）、每次各回复一条，\
+         回复里各条消息的字节数却是 {sizes:?}"
+    );
+    assert!(
+        pieces.iter().all(|p| !p.is_empty()),
+        "读到 EOF 后应当直接返回，不能再回一句空的 Your msg=（教程的循环就会这样）：\
+         回复里各条消息的字节数是 {sizes:?}"
+    );
+    assert_eq!(pieces.concat(), big, "几条回复拼起来应当正好是原来的消息");
+
+    // 真实的 l07-client 进程：一问一答两次。
+    let port = server.server_address().port();
     let (ok, out, err) = run_client(port, "你好\nsocketserver\n", "5");
     assert!(
         ok,
-        "客户端没有收到回复（handle 出错或 panic 了？）\n客户端说：{err}"
+        "l07-client 没有收到回复（handle 出错或 panic 了？）\n客户端说：{err}"
     );
     assert!(
-        out.contains("收到：Your msg=你好\n"),
-        "回复应当是 Your msg=<这一行>，客户端收到的是：\n{out}"
-    );
-    assert!(
-        out.contains("收到：Your msg=socketserver\n"),
-        "第二行没有得到正确的回复：\n{out}"
+        out.contains("收到：Your msg=你好\n") && out.contains("收到：Your msg=socketserver\n"),
+        "回复应当是 Your msg=<这一行>，l07-client 收到的是：\n{out}"
     );
     assert!(out.contains("共收到 2 条回复"), "{out}");
-    let (ok, out, _) = run_client(port, "第二个客户端\n", "5");
-    assert!(
-        ok && out.contains("收到：Your msg=第二个客户端"),
-        "第二个客户端没有得到回复：\n{out}"
-    );
 
     // 客户端都走了：handle 应当在 EOF 时返回，server_close 才能等到处理线程结束。
     let closed = Arc::clone(&server);
@@ -97,14 +170,14 @@ impl BaseRequestHandler for Probe {
     }
     fn handle(&mut self) -> io::Result<()> {
         self.log.lock().unwrap().push("handle");
-        let mut line = String::new();
-        BufReader::new(&self.stream).read_line(&mut line)?;
+        let mut buf = [0u8; RECV_SIZE];
+        let n = self.stream.read(&mut buf)?;
         match self.mode {
             "handle-error" => Err(io::Error::other("handle 失败")),
             "handle-panic" => panic!("handle panic（评分检查故意的）"),
             _ => self
                 .stream
-                .write_all(format!("Your msg={}\n", line.trim_end()).as_bytes()),
+                .write_all(lesson_07::reply_to(&buf[..n]).as_bytes()),
         }
     }
     fn finish(&mut self) -> io::Result<()> {
@@ -130,7 +203,7 @@ fn run_once(
     let addr = listener.local_addr().unwrap();
     let mut first = TcpStream::connect(addr).unwrap();
     first.set_read_timeout(Some(DEADLINE)).unwrap();
-    first.write_all("你好\n".as_bytes()).unwrap();
+    first.write_all("你好".as_bytes()).unwrap();
     let log = Arc::new(Mutex::new(Vec::new()));
     let made = Arc::new(Mutex::new(0));
     let (l, m) = (Arc::clone(&log), Arc::clone(&made));
@@ -159,12 +232,10 @@ fn check_handle_request(handle_request: HandleRequest) {
     assert!(result.is_ok(), "一切正常时应当返回 Ok，却返回了 {result:?}");
     assert_eq!(log, ["setup", "handle", "finish"], "调用顺序不对");
     assert_eq!(made, 1, "应当只为一个连接造一个处理器");
+    // handle_request 返回时处理器已被丢弃、连接已关闭：读到 EOF 为止就是全部回复。
     let mut reply = String::new();
-    BufReader::new(&first).read_line(&mut reply).unwrap();
-    assert_eq!(
-        reply, "Your msg=你好\n",
-        "处理器拿到的应当是刚接受的那个连接"
-    );
+    (&first).read_to_string(&mut reply).unwrap();
+    assert_eq!(reply, "Your msg=你好", "处理器拿到的应当是刚接受的那个连接");
     // 只处理一个：监听套接字上另一个连接还在排队，没有被取走。
     let second = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
     listener.set_nonblocking(true).unwrap();
@@ -232,10 +303,14 @@ fn check_serve_until(serve_until: ServeUntil) {
         })
     })
     .expect("绑定端口");
+    // 测试自己也拿着服务端：serve_until 返回后它还活着，端口只有 server_close() 才会释放
+    // （服务端被丢弃时也会释放端口，那样就看不出学习者有没有调用 server_close）。
+    let server = Arc::new(server);
     let addr = server.server_address();
     let (done_tx, done_rx) = mpsc::channel();
+    let serving = Arc::clone(&server);
     let running = thread::spawn(move || {
-        let result = serve_until(&server, 2, &rx, POLL);
+        let result = serve_until(&serving, 2, &rx, POLL);
         let _ = done_tx.send(());
         result
     });
@@ -270,6 +345,7 @@ fn check_serve_until(serve_until: ServeUntil) {
         refused.is_err(),
         "返回之前应当调用 server_close()，释放端口"
     );
+    drop(server);
 }
 
 exercise!(

@@ -1,8 +1,8 @@
 //! 负载：200 个客户端同时连着真实的 l07-server，每个一问一答 50 次，每条回复都必须正确。
 //! 这里只检查对不对，不检查快不快（速度见 `cargo bench -p lesson-07`）。
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
@@ -18,29 +18,33 @@ const CLIENTS: usize = 200;
 const ROUND_TRIPS: usize = 50;
 
 fn client(addr: SocketAddr, c: usize, barrier: &Barrier) -> usize {
-    let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(30)).expect("连接服务端");
+    let mut stream =
+        TcpStream::connect_timeout(&addr, Duration::from_secs(30)).expect("连接服务端");
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
         .unwrap();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut writer = stream;
     // 所有客户端都连上之后才一起开始说话。
     barrier.wait();
-    let mut reply = String::new();
     for i in 0..ROUND_TRIPS {
+        // 一条消息一次写完，不带换行；等到回复才发下一条，所以服务端每次读到的正好是一条。
         let message = format!("客户端{c}的第{i}条");
-        // 一条消息一次写完（writeln! 会分两次写：正文和换行）。
-        writer
-            .write_all(format!("{message}\n").as_bytes())
-            .expect("发送");
-        reply.clear();
-        reader.read_line(&mut reply).expect("读回复");
+        stream.write_all(message.as_bytes()).expect("发送");
+        // 测试知道回复该有多长，所以读满这么多字节再比较：哪怕回复被拆成两次到达也不误报，
+        // 而多出来的任何字节（比如一个换行）都会让下一条回复对不上。
+        let expected = format!("Your msg={message}");
+        let mut reply = vec![0u8; expected.len()];
+        stream.read_exact(&mut reply).expect("读回复");
         assert_eq!(
-            reply,
-            format!("Your msg={message}\n"),
+            String::from_utf8_lossy(&reply),
+            expected,
             "客户端 {c} 收到了错误的回复"
         );
     }
+    // 说完了：关闭写端后，服务端不应再回任何东西，而是关闭连接。
+    stream.shutdown(Shutdown::Write).expect("关闭写端");
+    let mut rest = Vec::new();
+    stream.read_to_end(&mut rest).expect("读到连接关闭");
+    assert!(rest.is_empty(), "客户端 {c} 在 EOF 后还收到了 {rest:?}");
     ROUND_TRIPS
 }
 

@@ -1,7 +1,7 @@
 //! 第 07 课的程序：真实的 l07-server 和 l07-client 进程通过真实的套接字对话。
 //! 书里展示的输出由这里保持与实际一致。
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 
 use assert_cmd::Command;
@@ -55,16 +55,25 @@ fn client(port: &str, stdin: &str) -> assert_cmd::assert::Assert {
         .assert()
 }
 
-fn connect(server: &Proc) -> (BufReader<TcpStream>, TcpStream) {
-    let stream = TcpStream::connect(server.addr()).expect("连接服务端");
-    stream.set_read_timeout(Some(DEADLINE)).unwrap();
-    (BufReader::new(stream.try_clone().unwrap()), stream)
+/// 照教程写法的客户端：一条消息一次 send，不带换行，然后 recv(1024) 一次。
+fn send_then_recv(conn: &mut TcpStream, message: &[u8]) -> String {
+    conn.write_all(message).expect("发送");
+    let mut buf = [0u8; 1024];
+    let n = conn.read(&mut buf).expect("读回复");
+    String::from_utf8_lossy(&buf[..n]).into_owned()
 }
 
-fn read_line(reader: &mut BufReader<TcpStream>) -> String {
-    let mut line = String::new();
-    reader.read_line(&mut line).expect("读回复");
-    line
+fn connect(server: &Proc) -> TcpStream {
+    let stream = TcpStream::connect(server.addr()).expect("连接服务端");
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    stream
+}
+
+/// 对方关闭连接之前发来的全部字节。
+fn read_rest(conn: &mut TcpStream) -> String {
+    let mut rest = Vec::new();
+    conn.read_to_end(&mut rest).expect("读到连接关闭");
+    String::from_utf8_lossy(&rest).into_owned()
 }
 
 #[test]
@@ -195,69 +204,92 @@ fn a_panicking_handler_does_not_take_the_server_down() {
 }
 
 #[test]
-fn bad_input_gets_a_clear_answer_and_the_connection_goes_on() {
-    let server = Proc::server(SERVER, ["--port", "0"]);
-    let (mut reader, mut writer) = connect(&server);
-    writer.write_all(b"\xff\xfe\n").unwrap();
-    assert_eq!(read_line(&mut reader).trim_end(), lesson_07::NOT_UTF8_REPLY);
-    // 空行是一条空消息；\r\n 结尾也认。
-    writer.write_all(b"\nabc\r\n").unwrap();
-    assert_eq!(read_line(&mut reader), "Your msg=\n");
-    assert_eq!(read_line(&mut reader), "Your msg=abc\n");
-    // 两条消息一次发出（粘在一起），仍然各得一条回复。
-    writer.write_all("一\n二\n".as_bytes()).unwrap();
-    assert_eq!(read_line(&mut reader), "Your msg=一\n");
-    assert_eq!(read_line(&mut reader), "Your msg=二\n");
-    // 最后半行没有换行就关了写端：这半行也会得到回复，然后连接关闭。
-    writer.write_all(b"last").unwrap();
-    writer.shutdown(Shutdown::Write).unwrap();
-    assert_eq!(read_line(&mut reader), "Your msg=last\n");
-    assert_eq!(read_line(&mut reader), "", "回复完后服务端应关闭连接");
-}
-
-#[test]
-fn an_oversized_message_is_refused_without_reading_it_all() {
+fn a_tutorial_style_client_gets_exact_replies() {
     let mut server = Proc::server(SERVER, ["--port", "0"]);
-    let (mut reader, mut writer) = connect(&server);
-    // 比上限多一个字节、没有换行：服务端读到第 MAX_MESSAGE + 1 个字节就知道太长了。
-    // （正好发这么多，服务端关闭时接收缓冲区里没有剩下没读的字节，连接正常关闭而不是被重置。）
-    let big = vec![b'x'; lesson_07::MAX_MESSAGE + 1];
-    writer.write_all(&big).unwrap();
-    let reply = read_line(&mut reader);
-    assert!(reply.contains("这条太长了"), "{reply:?}");
-    let mut rest = Vec::new();
-    let _ = reader.read_to_end(&mut rest);
-    assert!(!String::from_utf8_lossy(&rest).contains("Your msg"));
-    server.expect_stdout("超过 65536 字节");
-    // 正好 MAX_MESSAGE 字节的消息是允许的。
-    let (mut reader, mut writer) = connect(&server);
-    let mut exact = vec![b'y'; lesson_07::MAX_MESSAGE];
-    exact.push(b'\n');
-    writer.write_all(&exact).unwrap();
-    let reply = read_line(&mut reader);
-    assert_eq!(reply.len(), "Your msg=".len() + lesson_07::MAX_MESSAGE + 1);
+    let mut conn = connect(&server);
+    // 教程的客户端：不带换行，发一条收一条。回复正好是 Your msg=<消息>，没有换行。
+    assert_eq!(
+        send_then_recv(&mut conn, "你好".as_bytes()),
+        "Your msg=你好"
+    );
+    assert_eq!(send_then_recv(&mut conn, b"again"), "Your msg=again");
+    // nc / telnet 敲的行带着 \n 或 \r\n：去掉一个；只去一个。
+    assert_eq!(send_then_recv(&mut conn, b"abc\r\n"), "Your msg=abc");
+    assert_eq!(send_then_recv(&mut conn, b"b\n\n"), "Your msg=b\n");
+    // 只有一个换行：一条空消息。
+    assert_eq!(send_then_recv(&mut conn, b"\n"), "Your msg=");
+    // 关闭写端：服务端读到 EOF，不再回复（教程会再回一句空的 "Your msg="），直接关闭连接。
+    conn.shutdown(Shutdown::Write).unwrap();
+    assert_eq!(read_rest(&mut conn), "", "读到 EOF 后不应再有回复");
+    server.expect_stdout("共回复 5 条");
 }
 
 #[test]
-fn a_peer_that_vanishes_mid_message_does_not_hurt_others() {
+fn invalid_utf8_is_answered_with_replacement_characters() {
+    let mut server = Proc::server(SERVER, ["--port", "0"]);
+    let mut conn = connect(&server);
+    assert_eq!(
+        send_then_recv(&mut conn, b"\xff\xfeok"),
+        "Your msg=\u{fffd}\u{fffd}ok"
+    );
+    server.expect_stdout("不是合法的 UTF-8");
+    // 连接还在，下一条照常回复。
+    assert_eq!(send_then_recv(&mut conn, "好".as_bytes()), "Your msg=好");
+    assert!(server.is_running());
+}
+
+#[test]
+fn a_message_over_1024_bytes_is_answered_in_pieces() {
+    let mut server = Proc::server(SERVER, ["--port", "0"]);
+    let mut conn = connect(&server);
+    // 400 个汉字，1200 字节，一次发出：服务端一次最多读 1024 字节，
+    // 所以它被当成两条（或更多）消息，各得一条回复——而且 1024 正好切在一个汉字的中间。
+    let big = "你".repeat(400);
+    conn.write_all(big.as_bytes()).unwrap();
+    conn.shutdown(Shutdown::Write).unwrap();
+    let rest = read_rest(&mut conn);
+    let pieces: Vec<&str> = rest.split("Your msg=").skip(1).collect();
+    assert!(
+        rest.starts_with("Your msg=") && pieces.len() >= 2,
+        "应当分几次回复：{rest:?}"
+    );
+    // 被切开的汉字在两边都变成了 �：字节数对得上，内容却已经坏了。
+    assert!(rest.contains('\u{fffd}'), "{rest:?}");
+    let kept: String = pieces.concat().chars().filter(|&c| c == '你').collect();
+    assert!(kept.chars().count() < 400 && kept.chars().count() >= 398);
+    let log = server.expect_stdout("读满了 1024 字节");
+    assert!(log.contains("第 08 课"), "{log}");
+    server.expect_stdout("不是合法的 UTF-8");
+    server.expect_stdout("finish：");
+    assert!(server.is_running());
+}
+
+#[test]
+fn a_peer_that_vanishes_does_not_hurt_others() {
     let mut server = Proc::server(SERVER, ["--port", "0"]);
     {
-        let (_reader, mut writer) = connect(&server);
-        writer.write_all("说到一半".as_bytes()).unwrap();
-    } // 连接在这里整个关掉
+        let mut conn = connect(&server);
+        conn.write_all("说到一半".as_bytes()).unwrap();
+    } // 没等回复，连接在这里整个关掉
     server.expect_stdout("finish：");
     client(&server.port(), "下一个\n")
         .success()
         .stdout(predicate::str::contains("收到：Your msg=下一个"));
     assert!(server.is_running());
+    let rest = server.kill_and_collect();
+    assert!(
+        rest.stderr.is_empty(),
+        "对方消失不是服务端的错，不应报告错误：{}",
+        rest.stderr
+    );
 }
 
 #[test]
 fn idle_connections_are_dropped() {
     let mut server = Proc::server(SERVER, ["--port", "0", "--idle-timeout", "1"]);
-    let (mut reader, _writer) = connect(&server);
+    let mut conn = connect(&server);
     // 什么也不发：服务端在空闲超时后关闭连接，我们读到 EOF（而不是等到 DEADLINE）。
-    assert_eq!(read_line(&mut reader), "");
+    assert_eq!(read_rest(&mut conn), "");
     server.expect_stdout("太久没有说话，断开");
 }
 
@@ -269,6 +301,24 @@ fn an_empty_line_ends_the_client_session() {
         .stdout(predicate::str::contains("Your msg=一"))
         .stdout(predicate::str::contains("Your msg=二").not())
         .stdout(predicate::str::contains("共收到 1 条回复"));
+}
+
+#[test]
+fn the_client_keeps_replies_within_one_read() {
+    let server = Proc::server(SERVER, ["--port", "0"]);
+    // 1015 字节的一行：回复正好 1024 字节，一次读装得下，照常发送。
+    let fits = "y".repeat(1024 - "Your msg=".len());
+    // 再多一个字节，回复就装不进一次读：客户端不发送，说明原因，接着处理下一行。
+    let too_long = "z".repeat(fits.len() + 1);
+    client(&server.port(), &format!("{fits}\n{too_long}\n短\n"))
+        .success()
+        .stdout(predicate::str::contains(format!("收到：Your msg={fits}\n")))
+        .stdout(predicate::str::contains("收到：Your msg=短\n"))
+        .stdout(predicate::str::contains("z").not())
+        .stdout(predicate::str::contains("共收到 2 条回复"))
+        .stderr(predicate::str::contains("这一行有 1016 字节"))
+        .stderr(predicate::str::contains("没有发送"))
+        .stderr(predicate::str::contains("第 08 课"));
 }
 
 #[test]

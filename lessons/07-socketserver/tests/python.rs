@@ -1,8 +1,12 @@
-//! 与 Python 互通：Rust 客户端对 Python 的 socketserver 服务端，Python 客户端对 Rust 服务端；
-//! 还有照教程思路写的 recv(1024) 服务端，用来观察它的问题。机器上没有 python3 时跳过并说明。
+//! 与 Python 互通，两个方向都用教程的协议：一次读到的就是一条消息，回复 `Your msg=<消息>`，不加换行。
+//! - 我们的 Python 版（python/server.py、python/client.py）和 Rust 版逐字节地说同样的话；
+//! - 照教程写法的 Python 客户端（python/tutorial_client.py）对 Rust 服务端；
+//! - Rust 客户端对照教程写法的 Python 服务端（python/tutorial_style.py），顺便观察它的问题。
+//!
+//! 机器上没有 python3 时跳过并说明。
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, TcpStream};
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 
 use assert_cmd::Command;
 use testkit::{Proc, DEADLINE};
@@ -34,6 +38,20 @@ fn rust_to_rust() -> String {
     let server = Proc::server(SERVER, ["--port", "0"]);
     let out = run(CLIENT, &["--port", &server.port()], INPUT);
     out.replace(&format!(":{}", server.port()), ":9999")
+}
+
+fn connect(addr: SocketAddr) -> TcpStream {
+    let conn = TcpStream::connect(addr).expect("连接服务端");
+    conn.set_read_timeout(Some(DEADLINE)).unwrap();
+    conn
+}
+
+/// 教程写法：一条消息一次发出，不带换行，然后 recv(1024) 一次。
+fn send_then_recv(conn: &mut TcpStream, message: &[u8]) -> Vec<u8> {
+    conn.write_all(message).expect("发送");
+    let mut buf = [0u8; 1024];
+    let n = conn.read(&mut buf).expect("读回复");
+    buf[..n].to_vec()
 }
 
 #[test]
@@ -80,57 +98,97 @@ fn python_client_talks_to_the_rust_server() {
     );
 }
 
-#[test]
-fn python_server_answers_bad_input_like_the_rust_one() {
-    let Some(py) = testkit::python3("python_server_answers_bad_input_like_the_rust_one") else {
-        return;
-    };
-    for server in [
-        Proc::server(SERVER, ["--port", "0"]),
-        Proc::server(py, [script("server.py").as_str(), "--port", "0"]),
-    ] {
-        let mut stream = TcpStream::connect(server.addr()).unwrap();
-        stream.set_read_timeout(Some(DEADLINE)).unwrap();
-        stream.write_all(b"\xff\n\n").unwrap();
-        stream.shutdown(Shutdown::Write).unwrap();
-        let mut replies = String::new();
-        stream.read_to_string(&mut replies).unwrap();
-        assert_eq!(
-            replies,
-            format!("{}\nYour msg=\n", lesson_07::NOT_UTF8_REPLY)
-        );
-    }
+/// 一段固定的对话：几条一问一答（包括坏输入），再一条 1500 字节的消息，然后关闭写端。
+/// 返回每条回复，和关闭写端后收到的全部字节。
+fn transcript(addr: SocketAddr) -> (Vec<Vec<u8>>, Vec<u8>) {
+    let mut conn = connect(addr);
+    let replies = [&b"\xff\xfeok"[..], b"abc\r\n", b"b\n\n", b"\n"]
+        .iter()
+        .map(|m| send_then_recv(&mut conn, m))
+        .collect();
+    conn.write_all(&[b'x'; 1500]).unwrap();
+    conn.shutdown(Shutdown::Write).unwrap();
+    let mut rest = Vec::new();
+    conn.read_to_end(&mut rest).unwrap();
+    (replies, rest)
 }
 
 #[test]
-fn the_tutorial_style_server_merges_messages_and_replies_to_eof() {
-    let Some(py) = testkit::python3("the_tutorial_style_server_merges_messages_and_replies_to_eof")
+fn the_python_server_answers_byte_for_byte_like_the_rust_one() {
+    let Some(py) = testkit::python3("the_python_server_answers_byte_for_byte_like_the_rust_one")
     else {
         return;
     };
+    let rust = Proc::server(SERVER, ["--port", "0"]);
+    let python = Proc::server(py, [script("server.py").as_str(), "--port", "0"]);
+    let (replies, rest) = transcript(rust.addr());
+    let expected: Vec<Vec<u8>> = [
+        "Your msg=\u{fffd}\u{fffd}ok",
+        "Your msg=abc",
+        "Your msg=b\n",
+        "Your msg=",
+    ]
+    .iter()
+    .map(|r| r.as_bytes().to_vec())
+    .collect();
+    assert_eq!(replies, expected);
+    let pieces = format!("Your msg={}Your msg={}", "x".repeat(1024), "x".repeat(476));
+    assert_eq!(String::from_utf8_lossy(&rest), pieces);
+    assert_eq!(transcript(python.addr()), (replies, rest));
+}
+
+#[test]
+fn the_tutorial_style_client_talks_to_the_rust_server() {
+    let Some(py) = testkit::python3("the_tutorial_style_client_talks_to_the_rust_server") else {
+        return;
+    };
+    let mut server = Proc::server(SERVER, ["--port", "0"]);
+    // 教程的客户端：input(">>:") 的提示也打印在标准输出上；空行结束。
+    let out = run(
+        py,
+        &[&script("tutorial_client.py"), "--port", &server.port()],
+        "你好\nsocketserver\n\n",
+    );
+    assert_eq!(out, ">>:Your msg=你好\n>>:Your msg=socketserver\n>>:");
+    server.expect_stdout("共回复 2 条");
+}
+
+#[test]
+fn the_rust_client_talks_to_the_tutorial_style_server() {
+    let Some(py) = testkit::python3("the_rust_client_talks_to_the_tutorial_style_server") else {
+        return;
+    };
     let mut server = Proc::server(py, [script("tutorial_style.py").as_str(), "--port", "0"]);
-    // 一问一答时，我们的客户端和它说得通：它把收到的换行也原样放进了回复。
     let out = run(CLIENT, &["--port", &server.port()], INPUT);
-    assert!(
-        out.contains("收到：Your msg=你好\n收到：Your msg=socketserver\n"),
-        "{out}"
+    assert_eq!(
+        out.replace(&format!(":{}", server.port()), ":9999"),
+        rust_to_rust()
     );
 
-    // 两条消息一次发出：它只 recv 一次，只回一句，第二条消息没有自己的 "Your msg="。
-    let stream = TcpStream::connect(server.addr()).unwrap();
-    stream.set_read_timeout(Some(DEADLINE)).unwrap();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    (&stream).write_all("一\n二\n".as_bytes()).unwrap();
-    let mut first = String::new();
-    let mut second = String::new();
-    reader.read_line(&mut first).unwrap();
-    reader.read_line(&mut second).unwrap();
-    assert_eq!(first, "Your msg=一\n");
-    assert_eq!(second, "二\n", "粘在一起的第二条消息没有得到自己的回复");
-    // 对方关闭写端后，它还会回一句空的 "Your msg=" 才结束。
-    stream.shutdown(Shutdown::Write).unwrap();
+    // 它的问题一：对方关闭写端后，它还会回一句空的 "Your msg=" 才结束。
+    let mut conn = connect(server.addr());
+    assert_eq!(
+        send_then_recv(&mut conn, "一".as_bytes()),
+        "Your msg=一".as_bytes()
+    );
+    conn.shutdown(Shutdown::Write).unwrap();
     let mut rest = String::new();
-    reader.read_to_string(&mut rest).unwrap();
+    conn.read_to_string(&mut rest).unwrap();
     assert_eq!(rest, "Your msg=");
     server.expect_line("服务端打印出空的 Your msg=", |l| l == "Your msg=");
+
+    // 问题二：400 个汉字（1200 字节）一次发出，recv(1024) 正好切在一个汉字中间，
+    // .decode() 抛出 UnicodeDecodeError：一句回复也没有，连接就断了。
+    let mut conn = connect(server.addr());
+    conn.write_all("你".repeat(400).as_bytes()).unwrap();
+    let mut got = Vec::new();
+    let closed = conn.read_to_end(&mut got);
+    assert!(got.is_empty(), "{:?}", String::from_utf8_lossy(&got));
+    // 它关闭连接时还有没读的字节，所以我们看到的可能是 EOF，也可能是连接被重置。
+    assert!(
+        closed.is_ok() || closed.as_ref().unwrap_err().kind() == ErrorKind::ConnectionReset,
+        "{closed:?}"
+    );
+    let stderr = server.kill_and_collect().stderr;
+    assert!(stderr.contains("UnicodeDecodeError"), "{stderr}");
 }

@@ -1,4 +1,5 @@
-//! 客户端：把标准输入的每一行发给服务端，打印每条回复；空行或 EOF 结束。
+//! 客户端：把标准输入的每一行作为一条消息发给服务端（不带换行，一次写完），
+//! 每条读一次回复并打印；空行或 EOF 结束。
 
 use std::io;
 use std::process::ExitCode;
@@ -7,7 +8,7 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::Parser;
 
-/// 逐行发送标准输入，打印服务端的回复。
+/// 逐行发送标准输入（一行一条消息，一问一答），打印服务端的回复。
 #[derive(Parser)]
 struct Args {
     /// 服务端地址

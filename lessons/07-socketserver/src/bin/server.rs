@@ -1,4 +1,5 @@
-//! 教程里的 socketserver 服务端：ThreadingTcpServer + MyHandler，每收到一行回复 `Your msg=<这一行>`。
+//! 教程里的 socketserver 服务端：ThreadingTcpServer + MyHandler，每读到一次（最多 1024 字节）
+//! 回复一次 `Your msg=<读到的>`，不加换行——和教程的 Python 程序在线上完全一样。
 
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -56,7 +57,7 @@ fn real_main(args: Args) -> Result<()> {
         .context("无法启动接受连接的线程")?;
     support::announce("服务端", server.server_address());
     support::say(
-        "ThreadingTcpServer + MyHandler：每个连接一个线程，每收到一行回复 Your msg=<这一行>",
+        "ThreadingTcpServer + MyHandler：每个连接一个线程，每读到一次（最多 1024 字节）回复 Your msg=<读到的>",
     );
 
     let poll = Duration::from_secs_f64(args.poll_interval);
