@@ -61,7 +61,13 @@ enum Cmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse_from(pass_program_args_through(std::env::args_os().collect()));
-    match run(cli) {
+    // 输出接到 `head` 之类的程序、被提前关掉时，安静地结束，而不是 panic。
+    support::quiet_on_closed_stdout();
+    let result = std::panic::catch_unwind(|| run(cli));
+    let Ok(result) = result else {
+        return ExitCode::FAILURE;
+    };
+    match result {
         Ok(code) => code,
         Err(err) => {
             eprintln!("{} {err}", "错误：".red().bold());

@@ -37,7 +37,7 @@ pub fn run(body: impl FnOnce() -> Result<()>) -> ExitCode {
 
 /// 输出接到 `head` 这样的程序时，对方读够了就关掉管道，`println!` 随即 panic：
 /// 这不是程序的错，用户也不需要一段回溯。这里只让这一种 panic 不出声，其余照常报告。
-fn quiet_on_closed_stdout() {
+pub fn quiet_on_closed_stdout() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let message = info
