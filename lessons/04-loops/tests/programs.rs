@@ -5,6 +5,7 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener};
+use std::time::Instant;
 
 use assert_cmd::Command;
 use common::{
@@ -385,6 +386,60 @@ fn threaded_server_serves_clients_at_the_same_time() {
             out.stderr
         );
         assert_eq!(out.stdout, want, "每个客户端只收到给它自己的回复");
+    }
+    drop(srv);
+}
+
+/// 用时间看出“同时”：4 个客户端一起连上开了延迟的多线程服务端（每条回复前等 400 毫秒，
+/// 一段对话至少 1.2 秒）。同时服务时，每个客户端都在**任何一个**客户端说完之前就收到了 Welcome!；
+/// 一次只服务一个的服务端做不到：第二个客户端的 Welcome! 要等第一个说完才来。
+/// 这里比较的是几段时间是否重叠，而不是“必须在几秒内完成”，机器再忙也不会误判；
+/// 整个过程仍有期限（testkit::DEADLINE）。
+#[test]
+fn threaded_clients_overlap_in_time() {
+    let srv = server("l04-threaded-server", &["--delay-ms", "400"]);
+    let port = srv.port();
+    let mut clients: Vec<Proc> = (1..=4)
+        .map(|i| {
+            let names = format!("t{i}-a,t{i}-b,t{i}-c");
+            Proc::spawn(
+                &bin("l04-threaded-client"),
+                ["--port", port.as_str(), "--names", names.as_str()],
+            )
+        })
+        .collect();
+    // 同时盯着 4 个客户端，记下每个 Welcome! 和每个最后一条回复**第一次出现**的时刻
+    // （按期限轮询；记下的时刻最多比真实时刻晚一次轮询的间隔）。
+    let mut welcomed: Vec<Option<Instant>> = vec![None; clients.len()];
+    let mut finished: Vec<Option<Instant>> = vec![None; clients.len()];
+    let deadline = Instant::now() + DEADLINE;
+    while finished.iter().any(Option::is_none) {
+        assert!(Instant::now() < deadline, "客户端没有在期限内说完");
+        for (i, c) in clients.iter_mut().enumerate() {
+            let out = c.stdout_so_far();
+            if welcomed[i].is_none() && out.contains("Welcome!") {
+                welcomed[i] = Some(Instant::now());
+            }
+            if finished[i].is_none() && out.contains(&format!("Hello, t{}-c!", i + 1)) {
+                finished[i] = Some(Instant::now());
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let welcomed: Vec<Instant> = welcomed
+        .into_iter()
+        .map(|t| t.expect("先收到 Welcome!"))
+        .collect();
+    let finished: Vec<Instant> = finished.into_iter().flatten().collect();
+    let last_welcome = welcomed.iter().max().unwrap();
+    let first_finish = finished.iter().min().unwrap();
+    assert!(
+        last_welcome < first_finish,
+        "最后一个 Welcome! 比第一个客户端说完还晚 {:?}：客户端是一个接一个被服务的",
+        last_welcome.duration_since(*first_finish)
+    );
+    for c in clients {
+        assert!(c.finish().status.success());
     }
     drop(srv);
 }
