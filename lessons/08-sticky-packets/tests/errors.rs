@@ -6,31 +6,7 @@ mod common;
 use std::net::TcpListener;
 
 use common::*;
-
-fn assert_clear_failure(out: &testkit::Finished, needle: &str) {
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "应当以退出码 1 结束\nstdout:\n{}\nstderr:\n{}",
-        out.stdout,
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains(needle),
-        "stderr 里应当有 {needle:?}：\n{}",
-        out.stderr
-    );
-    assert!(
-        !out.stderr.contains("panicked"),
-        "不应 panic：\n{}",
-        out.stderr
-    );
-    assert!(
-        !out.stderr.contains("RUST_BACKTRACE"),
-        "不应提到回溯：\n{}",
-        out.stderr
-    );
-}
+use testkit::assert_clear_failure;
 
 #[test]
 fn clients_without_a_server_say_how_to_start_one() {

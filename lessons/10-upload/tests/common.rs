@@ -121,23 +121,3 @@ pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("能绑定空闲端口");
     listener.local_addr().unwrap().port()
 }
-
-pub fn assert_clear_failure(out: &Finished, needle: &str) {
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "应当以退出码 1 结束\nstdout:\n{}\nstderr:\n{}",
-        out.stdout,
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains(needle),
-        "stderr 里应当有 {needle:?}：\n{}",
-        out.stderr
-    );
-    assert!(
-        !out.stderr.contains("panicked"),
-        "不应 panic：\n{}",
-        out.stderr
-    );
-}

@@ -6,6 +6,7 @@ mod common;
 use std::fs;
 
 use common::*;
+use testkit::assert_clear_failure;
 use testkit::Proc;
 
 fn script(name: &str) -> String {

@@ -5,6 +5,7 @@ mod common;
 use std::fs;
 
 use common::*;
+use testkit::assert_clear_failure;
 
 /// 一条应当被拒绝的请求：说明、原样发出的字节（请求头 + 内容）、回答里应有的一段话。
 struct Case {

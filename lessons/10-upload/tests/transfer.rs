@@ -9,6 +9,7 @@ use std::net::{Shutdown, TcpListener};
 use std::thread;
 
 use common::*;
+use testkit::assert_clear_failure;
 use testkit::{wait_until, Proc, DEADLINE};
 
 #[test]

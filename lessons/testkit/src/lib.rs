@@ -317,6 +317,32 @@ where
     proc.finish()
 }
 
+/// 程序失败得“体面”：退出码 1，标准错误里有说明 `needle`，没有 panic，也不提回溯。
+pub fn assert_clear_failure(out: &Finished, needle: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "应当以退出码 1 结束\nstdout:\n{}\nstderr:\n{}",
+        out.stdout,
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(needle),
+        "stderr 里应当有 {needle:?}：\n{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("panicked"),
+        "不应 panic：\n{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("RUST_BACKTRACE"),
+        "不应提到回溯：\n{}",
+        out.stderr
+    );
+}
+
 /// 找到 `python3`；找不到时打印一句说明（互通测试因此跳过），返回 `None`。
 pub fn python3(test: &str) -> Option<&'static str> {
     let ok = Command::new("python3")
