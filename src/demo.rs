@@ -238,20 +238,17 @@ impl Demo<'_> {
                     println!("{tag} {text}");
                 }
                 if p.role == Role::Server && p.addr.is_none() {
-                    p.addr = text
-                        .split_whitespace()
-                        .find_map(|w| w.parse::<SocketAddr>().ok());
+                    p.addr = support::parse_addr(&text);
                 }
-                self.seen.push(text);
-                let last = self.seen.last().expect("刚放进去");
                 for p in &mut self.procs {
                     if let Some(needle) = &p.close_stdin_when {
-                        if last.contains(needle.as_str()) {
+                        if text.contains(needle.as_str()) {
                             p.stdin = None;
                             p.close_stdin_when = None;
                         }
                     }
                 }
+                self.seen.push(text);
             }
             Event::Exited { proc, status } => {
                 let p = &mut self.procs[proc];

@@ -70,10 +70,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("{} {err}", "错误：".red().bold());
-            for cause in err.chain().skip(1) {
-                eprintln!("  {} {cause}", "原因：".yellow());
-            }
+            support::report(&err);
             ExitCode::FAILURE
         }
     }

@@ -239,17 +239,7 @@ fn children_of(parent: u32) -> Vec<u32> {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
             continue;
         };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        // 进程名在括号里，可能含空格；从最后一个右括号之后再按空格切。
-        let Some((_, rest)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let ppid = rest
-            .split_whitespace()
-            .nth(1)
-            .and_then(|p| p.parse::<u32>().ok());
+        let ppid = stat_fields(pid).and_then(|f| f.get(1)?.parse::<u32>().ok());
         if ppid == Some(parent) {
             found.push(pid);
         }
@@ -260,13 +250,18 @@ fn children_of(parent: u32) -> Vec<u32> {
 /// 进程还在吗？已退出但未被回收的僵尸进程也算不在了。
 #[cfg(target_os = "linux")]
 fn is_alive(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().next())
-            .is_some_and(|state| state != "Z" && state != "X"),
-        Err(_) => false,
-    }
+    stat_fields(pid)
+        .and_then(|f| f.first().cloned())
+        .is_some_and(|state| state != "Z" && state != "X")
+}
+
+/// `/proc/<pid>/stat` 里进程名之后的各个字段（第 0 个是状态，第 1 个是父进程号）；进程不在了返回 None。
+/// 进程名在括号里，可能含空格，所以从最后一个右括号之后再按空格切。
+#[cfg(target_os = "linux")]
+fn stat_fields(pid: u32) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, rest) = stat.rsplit_once(')')?;
+    Some(rest.split_whitespace().map(str::to_string).collect())
 }
 
 #[test]

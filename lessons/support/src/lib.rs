@@ -143,6 +143,14 @@ pub fn announce(what: impl Display, addr: SocketAddr) {
     let _ = out.flush();
 }
 
+/// 从一行文字里找出第一个能解析为 `SocketAddr` 的词：读 [`announce`] 写出的那一行。
+///
+/// 测试和运行器都用它从服务端的第一行里得知端口，所以“第一行含地址”的约定只在这一处解释。
+pub fn parse_addr(line: &str) -> Option<SocketAddr> {
+    line.split(|c: char| c.is_whitespace() || "，,。()（）".contains(c))
+        .find_map(|word| word.parse().ok())
+}
+
 /// 打印一行并立即刷新标准输出。
 ///
 /// 标准输出接到管道（测试、运行器）时是块缓冲的；服务端边运行边打印，

@@ -300,11 +300,8 @@ fn forward(stream: impl Read, tx: mpsc::Sender<Line>, wrap: fn(String) -> Line) 
     }
 }
 
-/// 从一行文字里找出第一个能解析为 `SocketAddr` 的词。
-pub fn parse_addr(line: &str) -> Option<SocketAddr> {
-    line.split(|c: char| c.is_whitespace() || "，,。()（）".contains(c))
-        .find_map(|word| word.parse().ok())
-}
+/// 从一行文字里找出第一个能解析为 `SocketAddr` 的词（与运行器用的是同一个函数）。
+pub use support::parse_addr;
 
 /// 运行一个程序直到结束（有期限），标准输入给定，返回输出。
 pub fn run<I, S>(program: &str, args: I, stdin: &str) -> Finished
@@ -455,12 +452,9 @@ pub fn with_deadline<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send
         let _ = tx.send(());
         out
     });
+    // 通道断开说明线程在发送之前就 panic 了：和正常结束一样去 join，把 panic 原样传回来。
     match rx.recv_timeout(DEADLINE) {
-        Ok(()) => match handle.join() {
-            Ok(v) => v,
-            Err(p) => std::panic::resume_unwind(p),
-        },
-        Err(RecvTimeoutError::Disconnected) => match handle.join() {
+        Ok(()) | Err(RecvTimeoutError::Disconnected) => match handle.join() {
             Ok(v) => v,
             Err(p) => std::panic::resume_unwind(p),
         },
