@@ -1,7 +1,7 @@
 //! 第 08 课的程序：真实的服务端与客户端进程在回环地址上配对运行。
 //! 书里展示的输出文件由这里保持与实际一致。
 
-mod common;
+use crate::common;
 
 use common::*;
 use testkit::{assert_matches_saved, Proc};

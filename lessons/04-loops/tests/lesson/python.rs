@@ -2,7 +2,7 @@
 //! 和 Rust 程序双向对话——Python 客户端对 Rust 服务端、Rust 客户端对 Python 服务端，
 //! 说的是同一个协议，打印的是同样的内容。机器上没有 python3 时跳过并说明。
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::io::{Read, Write};

@@ -1,6 +1,6 @@
 //! 服务端拒绝的每一种请求：回答以 `error` 开头，**而且**存放目录里（和目录外面）什么新东西都没有。
 
-mod common;
+use crate::common;
 
 use std::fs;
 

@@ -1,7 +1,7 @@
 //! 第 04 课的程序：服务端和客户端都作为真实进程运行，在真实的套接字上对话。
 //! 书里展示的输出文件由这里保持与实际一致。
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener};

@@ -1,7 +1,7 @@
 //! 用户或对方能造成的情况：没有服务端、端口被占用、发不了的消息、超长的消息。
 //! 每一种都得到一句清楚的中文说明和退出码 1，不 panic；服务端照常服务别的客户端。
 
-mod common;
+use crate::common;
 
 use std::net::TcpListener;
 

@@ -1,7 +1,7 @@
 //! 与 Python 版互通：Python 客户端上传到 Rust 服务端，Rust 客户端上传到 Python 服务端，
 //! 两边的摘要一致，文件内容一字不差。机器上没有 python3 时跳过并说明。
 
-mod common;
+use crate::common;
 
 use std::fs;
 

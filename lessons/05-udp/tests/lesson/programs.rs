@@ -1,7 +1,7 @@
 //! 第 05 课的程序：真实的 UDP 服务端和客户端进程，以及测试里的原始 `UdpSocket`。
 //! 书里展示的输出文件由这里保持与实际一致。
 
-mod common;
+use crate::common;
 
 use std::net::UdpSocket;
 

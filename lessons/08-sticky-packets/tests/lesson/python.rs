@@ -1,7 +1,7 @@
 //! 与 Python 互通：Python 的发送方对 Rust 的服务端，Rust 的客户端对 Python 的服务端。
 //! 机器上没有 python3 时跳过并说明。
 
-mod common;
+use crate::common;
 
 use common::*;
 use std::io::{Read, Write};

@@ -1,7 +1,7 @@
 //! 真正的上传和下载：内容一字不差、摘要两边一致；连接断在半路、少发、多发、卡住，
 //! 都不留下正式名字的文件，也不留下临时文件；几个客户端同时上传互不干扰。
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};

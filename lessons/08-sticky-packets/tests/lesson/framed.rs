@@ -1,7 +1,7 @@
 //! 对真正的 `l08-framed-server` 发坏帧：超长的长度、长度或内容发到一半就关闭、发到一半就卡住。
 //! 每一种都只断开那一个连接、留下一行清楚的日志，服务端继续为别的客户端回显。
 
-mod common;
+use crate::common;
 
 use std::io::{BufReader, BufWriter, ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};

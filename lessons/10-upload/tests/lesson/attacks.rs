@@ -1,7 +1,7 @@
 //! 站在攻击者一边试：同一个名字的两个上传同时进行、存放目录里的符号链接、
 //! 比磁盘剩余空间还大的文件、一个字节一个字节地拖住连接。
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::io::Write;

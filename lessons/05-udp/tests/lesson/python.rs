@@ -1,7 +1,7 @@
 //! 与 Python 版互通：Rust 客户端问 Python 服务端，Python 客户端问 Rust 服务端，
 //! 双方说的是同一种“协议”（一个数据报问，一个数据报答）。机器上没有 python3 时跳过并说明。
 
-mod common;
+use crate::common;
 
 use common::{answers, free_port, normalize_addrs, server};
 use testkit::Proc;

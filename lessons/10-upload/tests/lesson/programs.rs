@@ -1,7 +1,7 @@
 //! 书里展示的输出：真实地运行服务端和客户端，输出与 output/ 里保存的一致
 //! （端口、临时目录、用时和速度这些每次都不同的部分先换成固定的文字）。
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
