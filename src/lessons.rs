@@ -43,6 +43,11 @@ fn default_demo_timeout() -> u64 {
 pub struct Program {
     pub name: String,
     pub about: String,
+    /// 教程程序的“孪生”版本（照教程逐行写成的 Rust，只用标准库）时，它对照的 Python 文件，
+    /// 相对课程目录，如 `python/tutorial_server.py`。测试会比较两者的行数。
+    pub twin: Option<String>,
+    /// 孪生程序出自哪篇教程的哪一节，如 `000 §1.2–1.4`。
+    pub seed: Option<String>,
 }
 
 /// 演示里的一个角色的启动方式。
@@ -117,6 +122,11 @@ impl Lesson {
             .map(|p| p.name.as_str())
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// 照教程写的孪生程序。
+    pub fn twins(&self) -> impl Iterator<Item = &Program> {
+        self.programs.iter().filter(|p| p.twin.is_some())
     }
 }
 

@@ -203,7 +203,18 @@ fn list(root: &Path, all: &[Lesson]) {
             format!("练习 {done}/{total}").dimmed()
         );
         println!("      {}", lesson.summary.dimmed());
-        println!("      程序：{}", lesson.program_names());
+        let (twins, full): (Vec<_>, Vec<_>) =
+            lesson.programs.iter().partition(|p| p.twin.is_some());
+        let names = |ps: &[&lessons::Program]| {
+            ps.iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !twins.is_empty() {
+            println!("      教程原样：{}", names(&twins));
+        }
+        println!("      程序：{}", names(&full));
         if next.is_none() && done < total {
             next = Some(lesson);
         }

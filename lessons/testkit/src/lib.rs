@@ -54,6 +54,9 @@ impl Proc {
             .args(args)
             .env("NO_COLOR", "1")
             .env_remove("RUST_BACKTRACE")
+            // Python 的标准输出接到管道时是块缓冲的：不关掉缓冲，服务端的第一行（地址）要等很久才到。
+            .env("PYTHONUNBUFFERED", "1")
+            .env("PYTHONIOENCODING", "utf-8")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
