@@ -211,10 +211,12 @@ fn list(root: &Path, all: &[Lesson]) {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        if !twins.is_empty() {
-            println!("      教程原样：{}", names(&twins));
+        if twins.is_empty() {
+            println!("      程序：{}", names(&full));
+        } else {
+            println!("      教程版：{}", names(&twins));
+            println!("      完整版：{}", names(&full));
         }
-        println!("      程序：{}", names(&full));
         if next.is_none() && done < total {
             next = Some(lesson);
         }
