@@ -4,10 +4,10 @@
 //! 不留后台进程：演示结束、某一方失败、超时，都会关掉所有启动过的进程；
 //! 在 Linux 上还请内核在运行器意外退出时（比如被 kill）替我们关掉它们。
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
@@ -40,7 +40,8 @@ struct Running {
 
 struct Demo<'a> {
     lesson: &'a Lesson,
-    bin_dir: &'a Path,
+    programs: &'a BTreeMap<String, PathBuf>,
+    root: &'a Path,
     tx: Sender<Event>,
     rx: Receiver<Event>,
     procs: Vec<Running>,
@@ -52,15 +53,17 @@ struct Demo<'a> {
 
 const CLIENT_COLORS: [Color; 4] = [Color::Green, Color::Magenta, Color::Yellow, Color::Blue];
 
-/// 运行一课的演示。
-pub fn run(lesson: &Lesson, bin_dir: &Path) -> Result<()> {
+/// 运行一课的演示。`programs` 是 cargo 告诉我们的 可执行文件名 → 路径；
+/// 每个程序都在仓库根目录 `root` 里运行，不管运行器是从哪个目录启动的。
+pub fn run(lesson: &Lesson, programs: &BTreeMap<String, PathBuf>, root: &Path) -> Result<()> {
     if lesson.demo.is_empty() {
         bail!("第 {} 课没有定义演示", lesson.number);
     }
     let (tx, rx) = mpsc::channel();
     let mut demo = Demo {
         lesson,
-        bin_dir,
+        programs,
+        root,
         tx,
         rx,
         procs: Vec::new(),
@@ -127,13 +130,19 @@ impl Demo<'_> {
                 lesson.program_names()
             );
         }
-        let path = self.bin_dir.join(lesson.bin_name(&step.program));
+        let bin = lesson.bin_name(&step.program);
+        let path = self
+            .programs
+            .get(&bin)
+            .cloned()
+            .ok_or_else(|| anyhow!("cargo 没有编出程序 {bin}"))?;
         let args: Vec<String> = step.args.iter().map(|a| self.expand(a)).collect();
         let mut cmd = Command::new(&path);
         // 标准输出和标准错误接到同一根管道上：一个程序先打印的行一定先被读到，
         // 它的错误信息不会跑到它自己之前的输出前面去。
         let (output, output_writer) = std::io::pipe().context("无法创建管道")?;
         cmd.args(&args)
+            .current_dir(self.root)
             .env("NO_COLOR", "1")
             .env_remove("RUST_BACKTRACE")
             .stdin(if step.stdin.is_some() {

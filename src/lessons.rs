@@ -103,7 +103,14 @@ pub struct Exercise {
     pub file: String,
     /// 参考答案文件，相对课程目录。
     pub solution: String,
+    /// 难度：1 到 3 颗星，一课之内由易到难。
+    #[serde(default)]
+    pub stars: u8,
+    /// 第一层提示：点一下思路（用哪个标准库 API、小心哪个坑），不给代码。
     pub hint: String,
+    /// 第二层提示（`hint --more`）：一步一步的做法。
+    #[serde(default)]
+    pub steps: Option<String>,
 }
 
 impl Lesson {
@@ -130,8 +137,25 @@ impl Lesson {
     }
 }
 
-/// 仓库根目录（编译时确定）。
+/// 仓库根目录，运行时找：
+///
+/// 1. 从当前目录往上找，第一个既有 `Cargo.toml` 又有 `lessons/` 的目录（在仓库的任何子目录里运行都行）；
+/// 2. 找不到时，从运行器自己的可执行文件往上找（`target/debug/workbook` 的上两级）；
+/// 3. 再找不到，用编译时的位置。
+///
+/// 不直接用编译时的位置：两份仓库共用一个目标目录时，那会让这一份跑另一份的课程。
 pub fn repo_root() -> PathBuf {
+    let is_root = |dir: &Path| dir.join("Cargo.toml").is_file() && dir.join("lessons").is_dir();
+    if let Ok(cwd) = std::env::current_dir() {
+        if let Some(dir) = cwd.ancestors().find(|d| is_root(d)) {
+            return dir.to_path_buf();
+        }
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        if let Some(dir) = exe.ancestors().skip(1).find(|d| is_root(d)) {
+            return dir.to_path_buf();
+        }
+    }
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 

@@ -3,18 +3,21 @@
 //! - `workbook` / `workbook list`：所有课程、程序和练习进度；
 //! - `workbook lesson NN`：运行第 NN 课的演示（真实的服务端和客户端进程）；
 //! - `workbook lesson NN PROGRAM [ARGS…]`：只运行其中一个程序，参数原样传过去；
-//! - `workbook grade [NN]`：给练习评分；
-//! - `workbook hint NN K`：看第 NN 课第 K 题的提示。
+//! - `workbook grade [NN [K]] [--verbose]`：给练习评分（一课、一道题或全部）；
+//! - `workbook watch [NN]`：保存文件就重新评分，做对了换下一道；
+//! - `workbook hint NN K [--more | --answer]`：看第 NN 课第 K 题的三层提示。
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use anyhow::{bail, Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use colored::Colorize;
 
 use workbook::lessons::{self, Lesson};
-use workbook::{demo, grade};
+use workbook::progress::{Progress, State};
+use workbook::{demo, grade, watch};
 
 #[derive(Parser)]
 #[command(
@@ -23,8 +26,7 @@ use workbook::{demo, grade};
     about = "用 Rust 学网络编程：运行每课的演示、单独运行程序、给练习评分",
     long_about = "用 Rust 学网络编程：运行每课的演示、单独运行程序、给练习评分。\n\n\
         学习的一天：读书里的第 NN 章，运行 `workbook lesson NN` 看服务端和客户端对话，\n\
-        做 lessons/NN-*/exercises/ 里的练习，再运行 `workbook grade NN`。",
-    after_help = "例子：\n  workbook lesson 03                  运行第 03 课的演示\n  workbook lesson 03 server           只启动服务端（默认端口）\n  workbook lesson 03 client 你好      再开一个终端，运行客户端\n  workbook grade 03                   给第 03 课的练习评分\n  workbook hint 03 2                  第 03 课第 2 题的提示"
+        做 lessons/NN-*/exercises/ 里的练习，再运行 `workbook grade NN`（或者一直开着 `workbook watch NN`）。"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -39,28 +41,64 @@ enum Cmd {
     Lesson {
         /// 课号，如 03
         number: String,
-        /// 程序短名（server、client……）；省略则运行演示
+        /// 程序短名（server、client、tutorial-server……）；省略则运行演示
         program: Option<String>,
         /// 传给程序的参数（如 --port 0）
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// 给练习评分：运行你的代码，逐题显示 ✓ 或 ✗；省略课号则给所有课评分
+    /// 给练习评分：每道题一结束就显示 ✓ 或 ✗ 和原因；省略课号则给所有课评分
     Grade {
         /// 课号，如 03
         number: Option<String>,
+        /// 只评这一道题（从 1 开始）
+        exercise: Option<usize>,
+        /// 显示你的程序自己打印的内容，以及完整的失败信息
+        #[arg(long)]
+        verbose: bool,
     },
-    /// 显示一道练习的提示
+    /// 一直开着：每次保存练习文件就重新评分，做对了自动换下一道；输入 q 回车退出
+    Watch {
+        /// 课号，如 03；省略则从第一道没做完的题开始
+        number: Option<String>,
+    },
+    /// 显示一道练习的提示：先点一下思路，--more 给出做法，--answer 告诉你参考答案在哪里
     Hint {
         /// 课号，如 03
         number: String,
         /// 第几题（从 1 开始）
         exercise: usize,
+        /// 第二层提示：一步一步的做法
+        #[arg(long, conflicts_with = "answer")]
+        more: bool,
+        /// 第三层：参考答案在哪个文件
+        #[arg(long)]
+        answer: bool,
     },
 }
 
+/// `--help` 末尾的例子：装了 just 就写 just 的命令，否则写 cargo run 的命令。
+fn examples() -> String {
+    let c = support::command_line;
+    format!(
+        "例子：\n  {:<36}运行第 03 课的演示\n  {:<36}只启动服务端（默认端口）\n  {:<36}再开一个终端，运行客户端\n  {:<36}给第 03 课的练习评分\n  {:<36}只评第 2 题，显示程序自己的输出\n  {:<36}保存文件就自动评分\n  {:<36}第 03 课第 2 题的提示",
+        c("lesson 03"),
+        c("lesson 03 server"),
+        c("lesson 03 client 你好"),
+        c("grade 03"),
+        c("grade 03 2 --verbose"),
+        c("watch 03"),
+        c("hint 03 2"),
+    )
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse_from(pass_program_args_through(std::env::args_os().collect()));
+    let argv = pass_program_args_through(std::env::args_os().collect());
+    let cli = Cli::command().after_help(examples()).get_matches_from(argv);
+    let cli = match Cli::from_arg_matches(&cli) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
     // 输出接到 `head` 之类的程序、被提前关掉时，安静地结束，而不是 panic。
     support::quiet_on_closed_stdout();
     let result = std::panic::catch_unwind(|| run(cli));
@@ -79,6 +117,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let root = lessons::repo_root();
     let all = lessons::load_all(&root)?;
+    let release = !cfg!(debug_assertions);
     match cli.command.unwrap_or(Cmd::List) {
         Cmd::List => {
             list(&root, &all);
@@ -92,12 +131,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let lesson = lessons::find(&all, &number)?;
             match program {
                 None => {
-                    let bin_dir = build(&root, lesson)?;
+                    let programs = build(&root, lesson)?;
                     println!(
                         "{}",
                         format!("第 {} 课 {} — 演示", lesson.number, lesson.title).bold()
                     );
-                    demo::run(lesson, &bin_dir)?;
+                    demo::run(lesson, &programs, &root)?;
                     Ok(ExitCode::SUCCESS)
                 }
                 Some(name) => {
@@ -108,54 +147,146 @@ fn run(cli: Cli) -> Result<ExitCode> {
                             lesson
                                 .programs
                                 .iter()
-                                .map(|p| format!("  {:<18}{}", p.name, p.about))
+                                .map(|p| format!("  {:<26}{}", p.name, p.about))
                                 .collect::<Vec<_>>()
                                 .join("\n")
                         );
                     }
-                    let bin_dir = build(&root, lesson)?;
-                    run_program(&bin_dir.join(lesson.bin_name(&name)), &args)
+                    let programs = build(&root, lesson)?;
+                    let bin = lesson.bin_name(&name);
+                    let path = programs
+                        .get(&bin)
+                        .with_context(|| format!("cargo 没有编出程序 {bin}"))?;
+                    run_program(path, &args)
                 }
             }
         }
-        Cmd::Grade { number } => {
-            let release = !cfg!(debug_assertions);
+        Cmd::Grade {
+            number,
+            exercise,
+            verbose,
+        } => {
+            stop_children_on_ctrl_c();
             let chosen: Vec<&Lesson> = match number {
                 Some(n) => vec![lessons::find(&all, &n)?],
-                None => all.iter().collect(),
+                None => {
+                    if exercise.is_some() {
+                        bail!(
+                            "要评一道题时请同时给出课号，例如 {}",
+                            support::command_line("grade 03 2")
+                        );
+                    }
+                    all.iter().collect()
+                }
             };
-            let mut ok = true;
-            for lesson in chosen {
-                ok &= grade::grade(&root, lesson, release)?;
+            if let (Some(k), [lesson]) = (exercise, chosen.as_slice()) {
+                exercise_of(lesson, k)?;
             }
+            let mut ok = true;
+            for lesson in &chosen {
+                ok &= grade::grade(&root, lesson, exercise, verbose, release)?;
+            }
+            let progress = Progress::load(&root);
+            let (done, total) = totals(&all, &progress);
+            println!("{}", format!("全部练习 {done}/{total} 完成").bold());
             Ok(if ok {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
             })
         }
-        Cmd::Hint { number, exercise } => {
-            let lesson = lessons::find(&all, &number)?;
-            let Some(ex) = exercise
-                .checked_sub(1)
-                .and_then(|i| lesson.exercises.get(i))
-            else {
-                bail!(
-                    "第 {} 课只有 {} 道练习，请给出 1 到 {} 之间的题号",
-                    lesson.number,
-                    lesson.exercises.len(),
-                    lesson.exercises.len()
-                );
+        Cmd::Watch { number } => {
+            stop_children_on_ctrl_c();
+            let chosen: Vec<&Lesson> = match number {
+                Some(n) => vec![lessons::find(&all, &n)?],
+                None => all.iter().collect(),
             };
+            watch::watch(&root, &chosen, release)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Hint {
+            number,
+            exercise,
+            more,
+            answer,
+        } => {
+            let lesson = lessons::find(&all, &number)?;
+            let ex = exercise_of(lesson, exercise)?;
             println!(
                 "{}",
-                format!("第 {} 课第 {exercise} 题：{}", lesson.number, ex.title).bold()
+                format!(
+                    "第 {} 课第 {exercise} 题：{} {}",
+                    lesson.number,
+                    ex.title,
+                    grade::stars(ex.stars)
+                )
+                .bold()
             );
             println!("文件：lessons/{}/{}\n", dir_name(lesson), ex.file);
-            println!("{}", ex.hint.trim_end());
+            let here = format!("hint {} {exercise}", lesson.number);
+            if answer {
+                println!(
+                    "参考答案在 lessons/{}/{}。先自己再试一次？看完答案，把它关掉，凭记忆重写一遍，记得最牢。",
+                    dir_name(lesson),
+                    ex.solution
+                );
+            } else if more {
+                match &ex.steps {
+                    Some(steps) => println!("{}", steps.trim_end()),
+                    None => println!("{}", ex.hint.trim_end()),
+                }
+                println!(
+                    "\n{}",
+                    format!(
+                        "还是卡住？{} 告诉你参考答案在哪里。",
+                        support::command_line(&format!("{here} --answer"))
+                    )
+                    .dimmed()
+                );
+            } else {
+                println!("{}", ex.hint.trim_end());
+                println!(
+                    "\n{}",
+                    format!(
+                        "还不够？{} 给出一步一步的做法。",
+                        support::command_line(&format!("{here} --more"))
+                    )
+                    .dimmed()
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// 第 `k` 题（从 1 开始）；题号不对时说清楚有哪些。
+fn exercise_of(lesson: &Lesson, k: usize) -> Result<&lessons::Exercise> {
+    k.checked_sub(1)
+        .and_then(|i| lesson.exercises.get(i))
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "第 {} 课只有 {} 道练习，请给出 1 到 {} 之间的题号",
+                lesson.number,
+                lesson.exercises.len(),
+                lesson.exercises.len()
+            )
+        })
+}
+
+/// 所有课里已完成的题数和总题数。
+fn totals(all: &[Lesson], progress: &Progress) -> (usize, usize) {
+    let done = all.iter().map(|l| grade::solved(l, progress)).sum();
+    let total = all.iter().map(|l| l.exercises.len()).sum();
+    (done, total)
+}
+
+/// 评分和 watch 时按 Ctrl-C：先关掉正在运行的评分进程组（连同它启动的服务端），再退出。
+fn stop_children_on_ctrl_c() {
+    let _ = ctrlc::set_handler(|| {
+        grade::stop_current();
+        eprintln!("\n已停止。");
+        std::process::exit(130);
+    });
 }
 
 /// `workbook lesson NN PROGRAM 参数…` 里，PROGRAM 之后的一切都属于那个程序，
@@ -181,23 +312,30 @@ fn dir_name(lesson: &Lesson) -> String {
 }
 
 fn list(root: &Path, all: &[Lesson]) {
-    let progress = grade::Progress::load(root);
+    let progress = Progress::load(root);
     println!("{}", "用 Rust 学网络编程 — 课程".bold());
     let mut next: Option<&Lesson> = None;
     for lesson in all {
-        let done = lesson
+        let states: Vec<State> = lesson
             .exercises
             .iter()
-            .filter(|e| progress.passed(&e.id))
-            .count();
+            .map(|e| progress.state(&e.id, &lesson.dir.join(&e.file)))
+            .collect();
+        let done = states.iter().filter(|s| **s == State::Passed).count();
+        let stale = states.iter().filter(|s| **s == State::Stale).count();
         let total = lesson.exercises.len();
         let mark = if total > 0 && done == total {
             "✓".green().bold()
         } else {
             "·".normal()
         };
+        let stale = if stale > 0 {
+            format!("，{stale} 道需要重新评分").yellow().to_string()
+        } else {
+            String::new()
+        };
         println!(
-            "{mark} {}  {}  {}",
+            "{mark} {}  {}  {}{stale}",
             lesson.number.bold(),
             lesson.title,
             format!("练习 {done}/{total}").dimmed()
@@ -221,41 +359,28 @@ fn list(root: &Path, all: &[Lesson]) {
             next = Some(lesson);
         }
     }
-    println!();
+    let (done, total) = totals(all, &progress);
+    println!("\n{}", format!("全部练习 {done}/{total} 完成").bold());
+    let c = support::command_line;
     match next {
         Some(l) => println!(
-            "下一步：读第 {n} 章（just book），运行 {} 看演示，做 lessons/{}/exercises/ 里的练习，然后 {}",
-            format!("just lesson {}", l.number).cyan(),
+            "下一步：读第 {n} 章（{}），运行 {} 看演示，做 lessons/{}/exercises/ 里的练习，然后 {}（或者一直开着 {}）",
+            if support::has_just() { "just book".to_string() } else { "mdbook serve book --open".to_string() },
+            c(&format!("lesson {}", l.number)).cyan(),
             dir_name(l),
-            format!("just grade {}", l.number).cyan(),
+            c(&format!("grade {}", l.number)).cyan(),
+            c(&format!("watch {}", l.number)).cyan(),
             n = l.number
         ),
         None => println!("{}", "所有练习都完成了！".green().bold()),
     }
 }
 
-/// 编译一课的程序，返回可执行文件所在目录。
-///
-/// 设置了 `WORKBOOK_NO_BUILD` 时不编译（程序已经编好，比如在测试里）。
-fn build(root: &Path, lesson: &Lesson) -> Result<PathBuf> {
+/// 编译一课的程序，返回 可执行文件名 → 路径（问 cargo，不猜目标目录在哪里）。
+fn build(root: &Path, lesson: &Lesson) -> Result<BTreeMap<String, PathBuf>> {
     let release = !cfg!(debug_assertions);
-    if std::env::var_os("WORKBOOK_NO_BUILD").is_none() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.current_dir(root)
-            .args(["build", "--quiet", "-p", &lesson.package, "--bins"]);
-        if release {
-            cmd.arg("--release");
-        }
-        let status = cmd.status().context("无法运行 cargo（Rust 装好了吗？）")?;
-        if !status.success() {
-            bail!("第 {} 课的程序编译失败（错误见上面）", lesson.number);
-        }
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    Ok(target.join(if release { "release" } else { "debug" }))
+    let note = format!("正在编译第 {} 课……", lesson.number);
+    workbook::cargo::build_bins(root, &lesson.package, release, &note)
 }
 
 /// 运行一个程序：在 Unix 上运行器“变成”那个程序（exec），

@@ -5,6 +5,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle, Thread};
 
+// 参考答案编在这个测试程序里，学习者的文件（编在库里）够不着它。
+#[path = "../solutions/mod.rs"]
+mod solutions;
+
 use testkit::{exercise, wait_until, with_deadline};
 
 fn check_named(run_named: fn(&str, &str) -> (String, Thread)) {
@@ -96,7 +100,7 @@ exercise!(
     "exercises/named.rs",
     check_named,
     lesson_01::exercises::named::run_named,
-    lesson_01::solutions::named::run_named,
+    crate::solutions::named::run_named,
 );
 
 exercise!(
@@ -104,7 +108,7 @@ exercise!(
     "exercises/stop.rs",
     check_stop,
     lesson_01::exercises::stop::start_worker,
-    lesson_01::solutions::stop::start_worker,
+    crate::solutions::stop::start_worker,
 );
 
 exercise!(
@@ -112,5 +116,5 @@ exercise!(
     "exercises/scoped.rs",
     check_scoped,
     lesson_01::exercises::scoped::sum_chunks,
-    lesson_01::solutions::scoped::sum_chunks,
+    crate::solutions::scoped::sum_chunks,
 );

@@ -112,6 +112,30 @@ fn bind_failed(host: &str, port: u16) -> String {
     format!("无法监听 {host}:{port}。如果端口被占用，请先关掉占用它的程序，或换一个端口（--port 0 让系统挑一个空闲端口）")
 }
 
+/// 给用户看的一条命令：装了 `just` 时写成 `just …`，没装时写成等价的 `cargo run -- …`，
+/// 保证照着打就能运行。`args` 是运行器的子命令和参数，例如 `"lesson 03 server"`。
+pub fn command_line(args: &str) -> String {
+    if has_just() {
+        format!("just {args}")
+    } else {
+        format!("cargo run -- {args}")
+    }
+}
+
+/// `PATH` 上有没有 `just`（环境变量 `WORKBOOK_JUST=0/1` 可以强制指定，测试里用）。
+pub fn has_just() -> bool {
+    if let Some(forced) = std::env::var_os("WORKBOOK_JUST") {
+        return forced == "1";
+    }
+    let Some(path) = std::env::var_os("PATH") else {
+        return false;
+    };
+    std::env::split_paths(&path).any(|dir| {
+        let candidate = dir.join(if cfg!(windows) { "just.exe" } else { "just" });
+        candidate.is_file()
+    })
+}
+
 /// 连接服务端，带连接超时和读写超时。连不上时告诉用户怎样启动服务端。
 ///
 /// `lesson` 是课号（如 `"03"`），用来拼出提示里的命令。
@@ -130,7 +154,8 @@ pub fn connect(host: &str, port: u16, timeout: Duration, lesson: &str) -> Result
     }
     let err = last_err.expect("resolve 至少返回一个地址");
     Err(anyhow::Error::new(err).context(format!(
-        "连不上服务端 {host}:{port}。服务端在运行吗？先在另一个终端里启动它：just lesson {lesson} server"
+        "连不上服务端 {host}:{port}。服务端在运行吗？先在另一个终端里启动它：{}",
+        command_line(&format!("lesson {lesson} server"))
     )))
 }
 

@@ -5,6 +5,8 @@
 //! 每次等待都有期限：等不到就让测试失败并说明在等什么，绝不会一直挂着。
 //! `Proc` 被丢弃时（包括测试 panic 时）会杀掉进程，不留下任何后台程序。
 
+pub mod grading;
+
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
@@ -407,14 +409,19 @@ pub fn assert_fails_untouched(file: &str, check: impl FnOnce() + std::panic::Unw
 /// - `$id::solution_passes`：参考答案必须通过；
 /// - `$id::untouched_exercise_fails`：未动手的练习必须不通过。
 ///
+/// 学习者的文件只在打开 cargo 特性 `exercises` 时才编译（`workbook grade` 和持续集成会打开它），
+/// 所以写到一半、编译不过的练习不会拖累这一课的程序、演示和别的课。
+/// 参考答案编在测试程序里（`#[path = "../solutions/mod.rs"] mod solutions;`），学习者的文件够不着它。
+///
 /// `$check` 是接受实现（函数）的检查函数，失败时用中文 panic 说明哪里不对。
 #[macro_export]
 macro_rules! exercise {
-    ($id:ident, $file:literal, $check:ident, $learner:expr, $solution:expr $(,)?) => {
+    ($id:ident, $file:literal, $check:ident, $learner:path, $solution:path $(,)?) => {
+        #[cfg(feature = "exercises")]
         #[test]
         #[ignore = "练习：用 workbook grade 评分"]
         fn $id() {
-            $check($learner)
+            $crate::grading::run_learner(|| $check($learner))
         }
 
         mod $id {
@@ -423,6 +430,7 @@ macro_rules! exercise {
                 super::$check($solution)
             }
 
+            #[cfg(feature = "exercises")]
             #[test]
             fn untouched_exercise_fails() {
                 $crate::assert_fails_untouched(
