@@ -524,18 +524,23 @@ fn show(
 /// 测试程序的标准输出里去掉 libtest 自己的话（running 1 test、test … ok、test result …），
 /// 剩下的是学习者的代码自己打印的。
 fn learner_output(stdout: &str) -> String {
-    let noise = |l: &str| {
-        l.starts_with("running ")
-            || l.starts_with("test ")
-            || l.starts_with("failures:")
-            || l.starts_with("    l")
-            || l.trim().is_empty()
-    };
-    stdout
-        .lines()
-        .filter(|l| !noise(l))
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut kept = Vec::new();
+    for line in stdout.lines() {
+        // libtest 先打印 “test 名字 ... ”，不换行；学习者的第一行输出会接在它后面。
+        let line = match line.split_once(" ... ") {
+            Some((head, rest)) if head.starts_with("test ") => rest,
+            _ => line,
+        };
+        let noise = line.starts_with("running ")
+            || line.starts_with("test result:")
+            || line.starts_with("failures:")
+            || line.starts_with("    l")
+            || matches!(line.trim(), "" | "ok" | "FAILED" | "ignored");
+        if !noise {
+            kept.push(line);
+        }
+    }
+    kept.join("\n")
 }
 
 /// 结论的说明，一行一项。不加 `--verbose` 时长的信息只显示开头。

@@ -7,7 +7,9 @@ use workbook::lessons;
 
 fn workbook() -> Command {
     let mut cmd = Command::cargo_bin("workbook").expect("workbook 已编译");
-    cmd.env("NO_COLOR", "1").timeout(DEADLINE * 6);
+    cmd.env("NO_COLOR", "1")
+        .env("WORKBOOK_JUST", "1")
+        .timeout(DEADLINE * 6);
     // 评分会写进度文件：测试里写到临时位置，不碰学习者自己的进度。
     let progress = std::env::temp_dir().join(format!("workbook-progress-{}", std::process::id()));
     cmd.env("WORKBOOK_PROGRESS", progress);
@@ -147,7 +149,7 @@ fn grading_an_untouched_exercise_reports_it_unsolved() {
         );
     }
     assert!(
-        stdout.contains("还没有完成：文件里还有 todo!()"),
+        stdout.contains("还没有完成：lessons/01-threads/exercises/"),
         "{stdout}"
     );
 }
@@ -288,4 +290,17 @@ fn grading_that_runs_past_its_time_limit_is_stopped_with_an_explanation() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("评分超过 0 秒还没有结束，已停止"));
+}
+
+/// 在仓库的任何子目录里运行都一样：程序在仓库根目录里运行，课程目录里不会多出东西。
+#[test]
+fn works_from_inside_a_lesson_folder() {
+    let dir = lessons::repo_root().join("lessons/01-threads");
+    workbook()
+        .current_dir(&dir)
+        .args(["lesson", "01", "named"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("线程1"));
+    assert!(!dir.join("target").exists(), "不应在课程目录里建 target/");
 }

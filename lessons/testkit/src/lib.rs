@@ -52,8 +52,16 @@ impl Proc {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        let mut child = Command::new(program)
-            .args(args)
+        let mut cmd = Command::new(program);
+        cmd.args(args);
+        Proc::from_command(cmd)
+    }
+
+    /// 用一个准备好的 `Command` 启动进程（它的工作目录、环境变量照用），
+    /// 标准输入、输出、错误都接到管道上。
+    pub fn from_command(mut cmd: Command) -> Proc {
+        let program = cmd.get_program().to_string_lossy().into_owned();
+        let mut child = cmd
             .env("NO_COLOR", "1")
             .env_remove("RUST_BACKTRACE")
             // Python 的标准输出接到管道时是块缓冲的：不关掉缓冲，服务端的第一行（地址）要等很久才到。
@@ -70,10 +78,10 @@ impl Proc {
         let tx2 = tx.clone();
         thread::spawn(move || forward(out, tx, Line::Out));
         thread::spawn(move || forward(err, tx2, Line::Err));
-        let name = PathBuf::from(program)
+        let name = PathBuf::from(&program)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| program.to_string());
+            .unwrap_or_else(|| program.clone());
         Proc {
             name,
             stdin: child.stdin.take(),
