@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use anyhow::{bail, Context, Result};
-use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use colored::Colorize;
 
 use workbook::lessons::{self, Lesson};
@@ -79,26 +79,28 @@ enum Cmd {
 
 /// `--help` 末尾的例子：装了 just 就写 just 的命令，否则写 cargo run 的命令。
 fn examples() -> String {
-    let c = support::command_line;
-    format!(
-        "例子：\n  {:<36}运行第 03 课的演示\n  {:<36}只启动服务端（默认端口）\n  {:<36}再开一个终端，运行客户端\n  {:<36}给第 03 课的练习评分\n  {:<36}只评第 2 题，显示程序自己的输出\n  {:<36}保存文件就自动评分\n  {:<36}第 03 课第 2 题的提示",
-        c("lesson 03"),
-        c("lesson 03 server"),
-        c("lesson 03 client 你好"),
-        c("grade 03"),
-        c("grade 03 2 --verbose"),
-        c("watch 03"),
-        c("hint 03 2"),
-    )
+    let rows = [
+        ("lesson 03", "运行第 03 课的演示"),
+        ("lesson 03 server", "只启动服务端（默认端口）"),
+        ("lesson 03 client 你好", "再开一个终端，运行客户端"),
+        ("grade 03", "给第 03 课的练习评分"),
+        ("grade 03 2 --verbose", "只评第 2 题，显示程序自己的输出"),
+        ("watch 03", "保存文件就自动评分"),
+        ("hint 03 2", "第 03 课第 2 题的提示"),
+    ];
+    let mut text = String::from("例子：");
+    for (args, what) in rows {
+        text.push_str(&format!(
+            "\n  {}{what}",
+            support::pad(&support::command_line(args), 36)
+        ));
+    }
+    text
 }
 
 fn main() -> ExitCode {
     let argv = pass_program_args_through(std::env::args_os().collect());
-    let cli = Cli::command().after_help(examples()).get_matches_from(argv);
-    let cli = match Cli::from_arg_matches(&cli) {
-        Ok(cli) => cli,
-        Err(err) => err.exit(),
-    };
+    let cli: Cli = support::cli::parse_with(Cli::command().after_help(examples()), argv);
     // 输出接到 `head` 之类的程序、被提前关掉时，安静地结束，而不是 panic。
     support::quiet_on_closed_stdout();
     let result = std::panic::catch_unwind(|| run(cli));

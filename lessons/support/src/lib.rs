@@ -5,7 +5,9 @@
 //! - [`announce`]：服务端的**第一行输出**写出真正绑定到的地址并立即刷新，
 //!   测试和 `workbook` 运行器都靠这一行得知端口。
 
+pub mod cli;
 pub mod pace;
+pub mod serve;
 
 use std::fmt::Display;
 use std::io::{self, Write};
@@ -134,6 +136,12 @@ pub fn has_just() -> bool {
         let candidate = dir.join(if cfg!(windows) { "just.exe" } else { "just" });
         candidate.is_file()
     })
+}
+
+/// 把 `text` 用空格补到 `width` 个显示列（一个汉字占两列），用来对齐一列说明。
+pub fn pad(text: &str, width: usize) -> String {
+    let used = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(used)))
 }
 
 /// 连接服务端，带连接超时和读写超时。连不上时告诉用户怎样启动服务端。

@@ -31,13 +31,13 @@ impl<S> Paced<S> {
             inner,
             idle,
             min_rate: min_rate.max(1),
-            until: Instant::now() + idle,
+            until: crate::serve::later(idle),
         }
     }
 
     /// 重新开始计时（比如开始等下一条命令时）：期限回到“现在 + `idle`”。
     pub fn restart(&mut self) {
-        self.until = Instant::now() + self.idle;
+        self.until = crate::serve::later(self.idle);
     }
 
     fn account(&mut self, n: usize) -> io::Result<()> {
@@ -52,7 +52,11 @@ impl<S> Paced<S> {
             ));
         }
         let earned = Duration::from_secs_f64(n as f64 / self.min_rate as f64);
-        self.until = (self.until + earned).min(now + self.idle);
+        self.until = self
+            .until
+            .checked_add(earned)
+            .unwrap_or(self.until)
+            .min(crate::serve::later(self.idle));
         Ok(())
     }
 }
