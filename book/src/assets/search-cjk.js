@@ -102,7 +102,8 @@
                 const inTitle = count(fold(doc.title, t), t);
                 const inPath = count(fold(doc.breadcrumbs, t), t);
                 const inBody = count(fold(doc.body, t), t);
-                if (inTitle + inPath + inBody === 0) {
+                // 只在所在章的名字里出现（比如第 10 课的每一节都在“文件上传”这一章里）不算找到，只加分。
+                if (inTitle + inBody === 0) {
                     return;
                 }
                 matched += 1;
