@@ -268,13 +268,22 @@ impl Drop for Browser {
     }
 }
 
+/// 缺工具时跳过并说明；设置了 `WORKBOOK_REQUIRE_BROWSER=1`（持续集成）时不许跳过。
+fn skip(test: &str, why: &str) {
+    assert!(
+        std::env::var_os("WORKBOOK_REQUIRE_BROWSER").is_none(),
+        "{test} 不能跳过：{why}"
+    );
+    eprintln!("跳过 {test}：{why}");
+}
+
 fn setup(test: &str) -> Option<(Browser, SocketAddr)> {
     let Some(book) = built_book() else {
-        eprintln!("跳过 {test}：没有 mdbook（cargo install mdbook --version 0.5.4 --locked）");
+        skip(test, "没有 mdbook（cargo install mdbook --version 0.5.4 --locked）");
         return None;
     };
     let Some(browser) = Browser::start() else {
-        eprintln!("跳过 {test}：没有 chromium 和 chromedriver（apt-get install chromium chromium-driver fonts-noto-cjk）");
+        skip(test, "没有 chromium 和 chromedriver（apt-get install chromium chromium-driver fonts-noto-cjk）");
         return None;
     };
     Some((browser, serve_dir(book)))
