@@ -16,6 +16,12 @@ use std::thread::{self, JoinHandle};
 #[allow(unused_variables, unused_imports, unused_mut, dead_code)]
 pub mod exercises;
 
+// 参考答案（cargo 特性 `solutions`）：评分时不编译，学习者的文件够不着它。
+#[path = "../solutions/mod.rs"]
+#[cfg(feature = "solutions")]
+#[doc(hidden)]
+pub mod solutions;
+
 // ANCHOR: spawn_named
 /// 启动一个有名字的线程，相当于 `threading.Thread(target=job, name=name).start()`。
 ///

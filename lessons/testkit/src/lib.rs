@@ -417,9 +417,10 @@ pub fn assert_fails_untouched(file: &str, check: impl FnOnce() + std::panic::Unw
 /// - `$id::solution_passes`：参考答案必须通过；
 /// - `$id::untouched_exercise_fails`：未动手的练习必须不通过。
 ///
-/// 学习者的文件只在打开 cargo 特性 `exercises` 时才编译（`workbook grade` 和持续集成会打开它），
-/// 所以写到一半、编译不过的练习不会拖累这一课的程序、演示和别的课。
-/// 参考答案编在测试程序里（`#[path = "../solutions/mod.rs"] mod solutions;`），学习者的文件够不着它。
+/// 学习者的文件只在打开 cargo 特性 `exercises` 时才编译（`workbook grade` 会打开它），
+/// 所以写到一半、编译不过的练习不会拖累这一课的程序、演示和别的课。参考答案只在打开特性
+/// `solutions` 时才编译：评分时不打开它，学习者的文件也就够不着答案。持续集成两个都打开
+/// （`--all-features`），证明答案通过、未动手的练习不通过。
 ///
 /// `$check` 是接受实现（函数）的检查函数，失败时用中文 panic 说明哪里不对。
 #[macro_export]
@@ -433,6 +434,7 @@ macro_rules! exercise {
         }
 
         mod $id {
+            #[cfg(feature = "solutions")]
             #[test]
             fn solution_passes() {
                 super::$check($solution)
