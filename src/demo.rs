@@ -49,6 +49,8 @@ struct Demo<'a> {
     vars: HashMap<&'static str, String>,
     deadline: Instant,
     client_count: usize,
+    /// 演示专用的临时目录（有步骤要它时才建）。
+    scratch: Option<PathBuf>,
 }
 
 const CLIENT_COLORS: [Color; 4] = [Color::Green, Color::Magenta, Color::Yellow, Color::Blue];
@@ -71,9 +73,15 @@ pub fn run(lesson: &Lesson, programs: &BTreeMap<String, PathBuf>, root: &Path) -
         vars: HashMap::new(),
         deadline: Instant::now() + Duration::from_secs(lesson.demo_timeout_secs),
         client_count: 0,
+        scratch: None,
     };
+    demo.vars
+        .insert("root", root.to_string_lossy().into_owned());
     let result = demo.play();
     demo.shutdown();
+    if let Some(dir) = &demo.scratch {
+        let _ = std::fs::remove_dir_all(dir);
+    }
     result
 }
 
@@ -141,8 +149,13 @@ impl Demo<'_> {
         // 标准输出和标准错误接到同一根管道上：一个程序先打印的行一定先被读到，
         // 它的错误信息不会跑到它自己之前的输出前面去。
         let (output, output_writer) = std::io::pipe().context("无法创建管道")?;
+        let dir = if step.scratch {
+            self.scratch_dir()?
+        } else {
+            self.root.to_path_buf()
+        };
         cmd.args(&args)
-            .current_dir(self.root)
+            .current_dir(dir)
             .env("NO_COLOR", "1")
             .env_remove("RUST_BACKTRACE")
             .stdin(if step.stdin.is_some() {
@@ -207,6 +220,21 @@ impl Demo<'_> {
             killed: false,
         });
         Ok(idx)
+    }
+
+    fn scratch_dir(&mut self) -> Result<PathBuf> {
+        if let Some(dir) = &self.scratch {
+            return Ok(dir.clone());
+        }
+        let dir = std::env::temp_dir().join(format!(
+            "workbook-demo-{}-{}",
+            self.lesson.number,
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("无法建立临时目录 {}", dir.display()))?;
+        self.scratch = Some(dir.clone());
+        Ok(dir)
     }
 
     fn expand(&self, text: &str) -> String {

@@ -90,6 +90,10 @@ pub struct DemoStep {
     /// 期望的退出码（默认 0）。
     #[serde(default)]
     pub expect_code: i32,
+    /// 在这次演示专用的临时目录里运行（演示结束时删掉）：会在当前目录里写文件的程序
+    /// （比如教程版的上传服务端写进 `./yuan`）不在仓库里留下东西。参数里的 `{root}` 是仓库根目录。
+    #[serde(default)]
+    pub scratch: bool,
 }
 
 /// 一道练习。

@@ -279,7 +279,10 @@ fn skip(test: &str, why: &str) {
 
 fn setup(test: &str) -> Option<(Browser, SocketAddr)> {
     let Some(book) = built_book() else {
-        skip(test, "没有 mdbook（cargo install mdbook --version 0.5.4 --locked）");
+        skip(
+            test,
+            "没有 mdbook（cargo install mdbook --version 0.5.4 --locked）",
+        );
         return None;
     };
     let Some(browser) = Browser::start() else {
