@@ -6,6 +6,7 @@
 //! `Proc` 被丢弃时（包括测试 panic 时）会杀掉进程，不留下任何后台程序。
 
 pub mod grading;
+pub mod peers;
 
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
