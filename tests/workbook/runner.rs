@@ -272,14 +272,15 @@ fn help_after_a_program_name_is_the_program_s_own_help() {
         .args(["lesson", "01", "scoped", "--help"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Usage: l01-scoped"))
+        .stdout(predicate::str::contains("l01-scoped"))
         .stdout(predicate::str::contains("--parts"));
     // 课程本身的帮助仍然是运行器的。
     workbook()
         .args(["lesson", "--help"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Usage: workbook lesson"));
+        .stdout(predicate::str::contains("用法: workbook lesson"))
+        .stdout(predicate::str::contains("显示帮助"));
 }
 
 #[test]
