@@ -84,14 +84,29 @@ fn running_one_program_passes_arguments_and_exit_code_through() {
 
 #[test]
 fn every_demo_runs_to_the_end_and_exits_0() {
-    for lesson in lessons::load_all(&lessons::repo_root()).unwrap() {
-        let out = workbook()
-            .args(["lesson", &lesson.number])
-            .assert()
-            .success()
-            .get_output()
-            .clone();
-        let stdout = String::from_utf8_lossy(&out.stdout);
+    // 十课的演示同时跑（各自绑定空闲端口，互不干扰），测试的用时是最慢的那一课，而不是十课之和。
+    let lessons = lessons::load_all(&lessons::repo_root()).unwrap();
+    let runs: Vec<_> = lessons
+        .iter()
+        .map(|lesson| {
+            let number = lesson.number.clone();
+            std::thread::spawn(move || {
+                let out = workbook().args(["lesson", &number]).output().unwrap();
+                (
+                    out.status.success(),
+                    String::from_utf8_lossy(&out.stdout).into_owned(),
+                    String::from_utf8_lossy(&out.stderr).into_owned(),
+                )
+            })
+        })
+        .collect();
+    for (lesson, run) in lessons.iter().zip(runs) {
+        let (ok, stdout, stderr) = run.join().unwrap();
+        assert!(
+            ok,
+            "第 {} 课的演示失败了：\n{stdout}\n{stderr}",
+            lesson.number
+        );
         assert!(
             stdout.contains(&format!("第 {} 课", lesson.number)),
             "第 {} 课的演示没有标题：{stdout}",
