@@ -45,6 +45,8 @@ struct Ended {
 }
 
 /// 运行客户端直到它退出（有期限，超时就杀掉并让测试失败），用 wait4 取得它的峰值 RSS。
+// 子进程由下面的 wait4 回收（Child::wait 拿不到 rusage），不会留下僵尸进程。
+#[allow(clippy::zombie_processes)]
 fn run_measured(program: &str, args: &[&str], stdin: &str) -> Ended {
     let mut child = Command::new(program)
         .args(args)
