@@ -5,6 +5,7 @@ mod attacks;
 #[path = "../common/mod.rs"]
 mod common;
 mod programs;
+mod protocol;
 mod python;
 mod refusals;
 mod transfer;
