@@ -82,9 +82,12 @@ pub struct Datagram {
 
 /// 用 `buffer` 字节的缓冲区收一个数据报（会一直等，直到收到为止或出错）。
 ///
-/// 数据报比缓冲区大时，Linux 和 macOS 把放不下的部分**悄悄丢掉**，`recv_from` 照常返回，
-/// 看不出少了东西；Windows 则返回错误 WSAEMSGSIZE。为了能告诉读者“被截断了”，
-/// 这里多要一个字节：如果连这多出来的一个字节也被填满，说明数据报至少有 `buffer + 1` 字节，
+/// 数据报比缓冲区大时，放不下的部分被系统丢掉，不会留到下一次读。系统其实报告了这件事：
+/// `recvmsg` 在 `msg_flags` 里置上 `MSG_TRUNC`（Linux 上给 `recv` 传 `MSG_TRUNC` 标志，
+/// 返回的是数据报原本的长度），Windows 则让这次接收返回错误 WSAEMSGSIZE。但 std 的
+/// `recv_from` 调用的是标志为 0 的 `recvfrom`，只返回拷进缓冲区的字节数，在 Linux 和 macOS 上
+/// 这个报告到不了我们手里。所以这里用一个只靠 std、在哪里都成立的办法：多要一个字节。
+/// 如果连这多出来的一个字节也被填满，说明数据报至少有 `buffer + 1` 字节，
 /// 我们只留下前 `buffer` 个，并记下它被截断了。
 pub fn receive(socket: &UdpSocket, buffer: usize) -> io::Result<Datagram> {
     let mut buf = vec![0u8; buffer + 1];

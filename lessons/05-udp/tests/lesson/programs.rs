@@ -527,5 +527,10 @@ fn no_reply_is_much_larger_than_its_request() {
     }
     assert!(srv.is_running(), "坏数据报不该让服务端退出");
     assert_matches_saved(&saved("reply-sizes.txt"), &table);
-    let _ = srv.kill_and_collect();
+    let log = srv.kill_and_collect().stdout;
+    assert_eq!(log.matches("只回答一句简短的错误").count(), 6, "{log}");
+    assert_matches_saved(
+        &saved("hostile-server.txt"),
+        &normalize_addrs(&log, srv.addr().port()),
+    );
 }

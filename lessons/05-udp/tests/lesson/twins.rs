@@ -269,3 +269,28 @@ fn hello_udp_clients_end_on_eof_and_on_quit() {
         "不该发出任何东西"
     );
 }
+
+#[test]
+fn both_hello_udp_servers_die_on_one_bad_byte() {
+    // 教程的 data.decode('utf-8') 遇到坏字节抛出异常，Rust 版的 from_utf8 返回错误：两边都退出。
+    let test = "both_hello_udp_servers_die_on_one_bad_byte";
+    for twin in both(test, HELLO_SERVER, "hello_udp_server.py") {
+        let srv = twin.serve();
+        udp().send_to(b"caf\xff", srv.addr()).unwrap();
+        let out = srv.finish();
+        assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+        let last = out.stderr.lines().last().unwrap_or_default().to_string();
+        if twin.program.starts_with("python") {
+            assert_eq!(
+                last,
+                "UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff in position 3: invalid start byte"
+            );
+            assert_matches_saved(&saved("python-invalid-utf8.txt"), &format!("{last}\n"));
+        } else {
+            assert_eq!(
+                last,
+                "Error: Custom { kind: Other, error: Utf8Error { valid_up_to: 3, error_len: Some(1) } }"
+            );
+        }
+    }
+}
