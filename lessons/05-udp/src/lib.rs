@@ -465,7 +465,7 @@ enum Wait {
     TimedOut { mismatched: u32 },
 }
 
-/// 在 `timeout` 之内等一个对得上的回答。丢掉的数据报不会延长等待：期限从发送时算起。
+/// 在 `timeout` 之内等一个对得上的回答。丢掉的数据报不会延长等待：超时从发送时算起。
 fn wait_for_answer(
     socket: &UdpSocket,
     server: SocketAddr,
