@@ -121,3 +121,8 @@ pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("能绑定空闲端口");
     listener.local_addr().unwrap().port()
 }
+
+/// 书里展示的输出文件 `output/<name>` 的路径。
+pub fn saved_output(name: &str) -> String {
+    format!("{}/output/{name}", env!("CARGO_MANIFEST_DIR"))
+}

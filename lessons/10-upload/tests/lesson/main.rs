@@ -2,6 +2,7 @@
 //! cargo 一次启动它，里面的测试并行运行，而不是一个测试文件一个进程、一个接一个地等。
 
 mod attacks;
+mod breaks;
 #[path = "../common/mod.rs"]
 mod common;
 mod programs;
@@ -9,3 +10,4 @@ mod protocol;
 mod python;
 mod refusals;
 mod transfer;
+mod twins;
