@@ -8,7 +8,7 @@
 //!    `&str` 或 `Cow::Borrowed`，没有复制。这里会先确认它们真的返回了借用，否则就不算这一组。
 //! 2. 解码成一个新的 `String`：检查，再把文字复制进一个自己拥有的 `String`（GBK 还要把每个字转换成
 //!    UTF-8）。每种做法最后都得到同样的文字；分块的做法得到的是同样的文字分成的许多段。
-//! 3. 输入里有坏字节：宽松解码再也不能借用，必须复制一份并把坏字节换成 U+FFFD。
+//! 3. 输入里有坏字节：有损解码再也不能借用，必须复制一份并把坏字节换成 U+FFFD。
 //! 4. GBK 编码：方向反过来，从 `&str` 得到 GBK 字节。
 //!
 //! 同一组里比较“每轮”的时间：输入是同一段文字。MiB/s 按输入的字节数算，GBK 的输入比 UTF-8 短。
@@ -165,7 +165,7 @@ fn main() {
     report("decode_report（GBK）", gbk.len(), t);
 
     assert!(matches!(String::from_utf8_lossy(dirty), Cow::Owned(_)));
-    group("3. 有坏字节的 UTF-8（宽松解码：复制，坏字节换成 U+FFFD）");
+    group("3. 有坏字节的 UTF-8（有损解码：复制，坏字节换成 U+FFFD）");
     let t = best_of(|| {
         black_box(String::from_utf8_lossy(black_box(dirty)));
     });

@@ -13,7 +13,7 @@ fn python_file(name: &str) -> String {
     format!("{}/python/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-/// 运行到结束（有期限），要求退出码 0，返回标准输出。
+/// 运行到结束（等不到结束就让测试失败），要求退出码 0，返回标准输出。
 fn stdout_of(out: Finished) -> String {
     assert!(
         out.status.success(),
