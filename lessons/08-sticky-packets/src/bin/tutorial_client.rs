@@ -8,12 +8,12 @@ use std::net::TcpStream;
 use std::thread;
 use std::time::Duration;
 
+// ANCHOR: twin
 /// Python 的 `data.decode("utf-8")`：不是完整的 UTF-8 就出错。
 fn decode(data: &[u8]) -> io::Result<&str> {
     std::str::from_utf8(data).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
-// ANCHOR: main
 fn main() -> io::Result<()> {
     let port = env::args().nth(1).unwrap_or_else(|| "8888".to_string());
     // 1、2：创建套接字并连接服务端，Rust 的 connect 一步做完
@@ -53,4 +53,4 @@ fn main() -> io::Result<()> {
         }
     }
 }
-// ANCHOR_END: main
+// ANCHOR_END: twin

@@ -43,6 +43,7 @@ fn script(name: &str) -> String {
     format!("{}/python/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
+// ANCHOR: server_reads_late
 /// 让服务端晚一步读：客户端连着发两条的时候，服务端是暂停的。返回客户端进程和它的端口。
 ///
 /// 1. 服务端暂停，客户端连上来（握手由内核完成），然后客户端也暂停；
@@ -63,6 +64,7 @@ fn server_reads_late(server: &Proc, start_client: impl FnOnce() -> Proc) -> (Pro
     resume(server.pid());
     (client, cport)
 }
+// ANCHOR_END: server_reads_late
 
 /// 把服务端和客户端的端口换成书里的写法（服务端 8888，客户端 54321）。
 fn ports(text: &str, sport: u16, cport: u16) -> String {
@@ -262,8 +264,8 @@ fn the_python_server_fails_on_the_same_byte() {
         "UnicodeDecodeError: 'utf-8' codec can't decode byte 0xe7 in position 1023: unexpected end of data",
     );
     assert!(server.is_running(), "只有那个连接的线程结束，服务端还在");
-    // Python 版的线程死了，套接字却没有关：异常的回溯还引用着它。客户端收到问候以后什么也等不到，
-    // 连 EOF 也没有（观察 0.5 秒）。
+    // Python 版的线程死了，套接字却没有关：主线程的全局变量 sock 还指着这个连接。
+    // 客户端收到问候以后什么也等不到，连 EOF 也没有（观察 0.5 秒）。
     let mut greeting = [0u8; GREETING as usize];
     (&stream).read_exact(&mut greeting).unwrap();
     stream
@@ -275,6 +277,14 @@ fn the_python_server_fails_on_the_same_byte() {
             if e.kind() == std::io::ErrorKind::WouldBlock
                 || e.kind() == std::io::ErrorKind::TimedOut => {}
         other => panic!("Python 版的连接应当还开着、没有数据，读到的却是 {other:?}"),
+    }
+    // 下一个客户端连上来，主线程的 sock 换成了新连接，旧的这才被关闭（还有字节没读，所以是 RST）。
+    let _next = TcpStream::connect(server.addr()).unwrap();
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    match (&stream).read(&mut buf) {
+        Ok(0) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+        other => panic!("下一个客户端连上以后，旧连接应当被关闭，读到的却是 {other:?}"),
     }
 }
 
