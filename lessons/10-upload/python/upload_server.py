@@ -19,7 +19,8 @@ def refuse(conn, reason):
 
 # ANCHOR: receive
 def handle(conn, folder):
-    rfile = conn.makefile("rb")  # 带缓冲：readline 多读到的字节留给下一次 read
+    # 带缓冲：readline 多读到的字节留给下一次 read。缓冲区 1024 字节，和教程一样每次 recv 1024
+    rfile = conn.makefile("rb", buffering=1024)
     while True:
         line = rfile.readline(1025)
         if not line:
