@@ -24,11 +24,9 @@ fn main() -> io::Result<()> {
     println!("b'{}'", buf[..n].escape_ascii());
     println!("{}", decode(&buf[..n])?);
     println!("{}", decode(&buf[..n])?);
-    // ANCHOR: two_sends
     // 4、连着发两条
     socket_client.write_all("我爱Python".as_bytes())?;
     socket_client.write_all("我爱阿芬".as_bytes())?;
-    // ANCHOR_END: two_sends
     let (mut replies, mut empty) = (0, 0);
     loop {
         let n = socket_client.read(&mut buf)?;
