@@ -4,10 +4,11 @@
 //! 客户端走五步：socket → connect → send → recv → close。这里是这两段流程的 Rust 版，
 //! 再加上一个最小的 HTTP GET 客户端。程序（`src/bin/*.rs`）只解析参数，然后调用这里。
 
-use std::fs::File;
+use std::ffi::OsString;
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Chain, Cursor, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
@@ -319,28 +320,164 @@ pub fn http_get<'a, S: Read + Write>(stream: &'a mut S, request: &str) -> Result
     })
 }
 
-/// 把正文存进文件，返回字节数。中途出错时删掉写了一半的文件。
-pub fn save_body(body: &mut impl Read, path: &Path) -> Result<u64> {
-    let file = File::create(path).with_context(|| format!("无法创建文件 {}", path.display()))?;
-    let mut out = BufWriter::new(file);
-    let copied = io::copy(body, &mut out).and_then(|n| out.flush().map(|()| n));
-    match copied {
-        Ok(n) => Ok(n),
-        Err(err) => {
-            let _ = std::fs::remove_file(path);
-            let why = if is_timeout(&err) {
-                anyhow!("服务端在读超时之内没有再发数据")
-            } else {
-                anyhow::Error::new(err)
-            };
-            Err(why.context(format!(
-                "正文没有收完，已删除不完整的文件 {}",
-                path.display()
-            )))
+// ANCHOR_END: http_get
+
+// ANCHOR: check_output
+/// 连接之前先看一眼要写的文件：已经存在而没有给 `--force` 时拒绝，一个字节也不下载。
+/// 教程的 `open('baidu.html', 'wb')` 会不声不响地把同名文件清空。
+pub fn check_output(path: &Path, force: bool) -> Result<()> {
+    // symlink_metadata 不跟随符号链接：指向别处的链接也算“已经存在”，不会顺着它写过去。
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => bail!(
+            "{} 是一个文件夹，不能用来保存正文：用 --output 给一个文件名",
+            path.display()
+        ),
+        Ok(_) if !force => bail!(
+            "{} 已经存在，不会覆盖它：用 --output 换一个文件名，或者加 --force 覆盖",
+            path.display()
+        ),
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(err).with_context(|| format!("无法检查文件 {}", path.display())),
+    }
+}
+// ANCHOR_END: check_output
+
+// ANCHOR: save_body
+/// 把正文存进 `path`，返回字节数。
+///
+/// 正文先写进同一个文件夹里的临时文件；只有收完了（读到 EOF，而且和 `Content-Length`
+/// 一致）才改名成 `path`。中途出了任何错，临时文件被删掉，`path` 原来是什么还是什么。
+pub fn save_body(
+    body: &mut impl Read,
+    path: &Path,
+    expected: Option<u64>,
+    force: bool,
+) -> Result<u64> {
+    let untouched = if path.exists() {
+        format!("原来的 {} 没有改动", path.display())
+    } else {
+        format!("没有保存 {}", path.display())
+    };
+    let mut temp = TempFile::create_next_to(path)?;
+    let size = temp.fill_from(body).map_err(|err| {
+        let why = if is_timeout(&err) {
+            anyhow!("服务端在读超时之内没有再发数据")
+        } else if err.kind() == io::ErrorKind::ConnectionReset {
+            anyhow::Error::new(err).context("连接被服务端重置")
+        } else {
+            anyhow::Error::new(err)
+        };
+        why.context(format!("正文没有收完，{untouched}"))
+    })?;
+    // 服务端中途断开时，读到的 EOF 看起来和“发完了”一样；响应头里的长度能揭穿它。
+    if let Some(expected) = expected {
+        ensure!(
+            size <= expected,
+            "正文比响应头说的长：响应头说有 {expected} 个字节，却收到了 {size} 个；{untouched}"
+        );
+        ensure!(
+            size == expected,
+            "正文不完整：响应头说有 {expected} 个字节，只收到 {size} 个；{untouched}"
+        );
+    }
+    temp.put_in_place(path, force)?;
+    Ok(size)
+}
+
+/// 正文的临时文件：`.<文件名>.<进程号>-<序号>.part`，和目标在同一个文件夹里，
+/// 这样改名只是改一个目录项，不会跨文件系统复制。被丢弃时（出错、panic）自己删掉。
+struct TempFile {
+    path: PathBuf,
+    file: File,
+    /// 已经改名成目标文件了：不要再删。
+    placed: bool,
+}
+
+impl TempFile {
+    fn create_next_to(target: &Path) -> Result<TempFile> {
+        let name = target
+            .file_name()
+            .with_context(|| format!("{} 不是一个文件名", target.display()))?;
+        let dir = match target.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        for n in 0..100 {
+            let mut temp_name = OsString::from(".");
+            temp_name.push(name);
+            temp_name.push(format!(".{}-{n}.part", std::process::id()));
+            let path = dir.join(temp_name);
+            // create_new：名字已经被占用（哪怕是一个符号链接）就失败，绝不打开别人的文件。
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(file) => {
+                    return Ok(TempFile {
+                        path,
+                        file,
+                        placed: false,
+                    })
+                }
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(err) => {
+                    return Err(err)
+                        .with_context(|| format!("无法在 {} 里创建临时文件", dir.display()))
+                }
+            }
+        }
+        bail!("无法在 {} 里创建临时文件：名字都被占用了", dir.display())
+    }
+
+    /// 把正文全部写进临时文件并落到磁盘上。
+    fn fill_from(&mut self, body: &mut impl Read) -> io::Result<u64> {
+        let mut out = BufWriter::new(&self.file);
+        let size = io::copy(body, &mut out)?;
+        out.flush()?;
+        drop(out);
+        // 先确认字节真的写到了磁盘上，再改名：否则断电后可能留下一个名字对、内容空的文件。
+        self.file.sync_all()?;
+        Ok(size)
+    }
+
+    fn put_in_place(&mut self, target: &Path, force: bool) -> Result<()> {
+        let failed = || {
+            format!(
+                "无法把临时文件 {} 改名为 {}",
+                self.path.display(),
+                target.display()
+            )
+        };
+        if force {
+            fs::rename(&self.path, target).with_context(failed)?;
+            self.placed = true;
+            return Ok(());
+        }
+        // 不覆盖：hard_link 在目标已经存在时失败，“检查”和“创建”是同一步，
+        // 下载期间别人新建的同名文件也不会被换掉。之后临时的名字在 drop 时删掉。
+        match fs::hard_link(&self.path, target) {
+            Ok(()) => Ok(()),
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => bail!(
+                "{} 在下载期间被别的程序创建了，不会覆盖它（加 --force 覆盖）",
+                target.display()
+            ),
+            // 有的文件系统不支持硬链接：退回到“再检查一次，然后改名”。
+            Err(_) => {
+                check_output(target, false)?;
+                fs::rename(&self.path, target).with_context(failed)?;
+                self.placed = true;
+                Ok(())
+            }
         }
     }
 }
-// ANCHOR_END: http_get
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.placed {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+// ANCHOR_END: save_body
 
 /// 响应头的各行（按 `\r\n` 分开）。响应头应当是 ASCII，万一不是也照样显示。
 pub fn head_lines(head: &[u8]) -> Vec<String> {
