@@ -211,6 +211,15 @@ struct Control {
 }
 // ANCHOR_END: handle
 
+/// 打印出来只看得到地址，就像 Python 打印 `self.server` 时看到的是一个对象。
+impl fmt::Debug for ServerHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerHandle")
+            .field("server_address", &self.control.address)
+            .finish()
+    }
+}
+
 impl ServerHandle {
     fn new(address: SocketAddr) -> ServerHandle {
         ServerHandle {
@@ -712,6 +721,26 @@ impl Transport for UdpTransport {
 
     fn is_closed(&self) -> bool {
         self.closed.load(Ordering::SeqCst)
+    }
+}
+
+/// Python 的 `BaseRequestHandler` 在 `__init__` 里存下的三样东西：`self.request`（这个连接）、
+/// `self.client_address`（对方地址）、`self.server`（服务端）。不设超时，不包缓冲。
+/// 处理器把它作为一个字段组合进来；要缓冲和超时，用 [`StreamRequestHandler`]。
+#[derive(Debug)]
+pub struct BaseRequest {
+    pub request: TcpStream,
+    pub client_address: SocketAddr,
+    pub server: ServerHandle,
+}
+
+impl BaseRequest {
+    pub fn new(request: TcpStream, client_address: SocketAddr, server: ServerHandle) -> Self {
+        BaseRequest {
+            request,
+            client_address,
+            server,
+        }
     }
 }
 

@@ -17,7 +17,7 @@ fn saved(name: &str) -> String {
 
 /// 把输出里会变的地址换成固定的：服务端的端口换成默认的 9999，
 /// 客户端的临时端口按出现的先后换成 50001、50002……
-fn normalize_addrs(text: &str, server_port: u16) -> String {
+pub(crate) fn normalize_addrs(text: &str, server_port: u16) -> String {
     let text = testkit::normalize(text, &[(&format!(":{server_port}"), ":9999")]);
     let mut seen: Vec<String> = Vec::new();
     let mut out = String::new();
