@@ -4,4 +4,5 @@
 mod descendants;
 mod programs;
 mod python;
+mod twins;
 mod vetted;
