@@ -13,11 +13,9 @@ sock.listen()
 print('%s:%d' % sock.getsockname())
 conn, addrinfo = sock.accept()  # 阻塞，直到有客户端连上
 
-# ANCHOR: makefile
 f = conn.makefile(mode='rw', encoding='utf-8')  # 文本模式：read(10) 数的是字符
 line = f.read(10)  # 读够 10 个字符，或者读到 EOF，才返回
 print(line)
 f.write('Return your msg:{}'.format(line))
 f.flush()  # 写进 f 的回复这时才交给套接字
 f.close()
-# ANCHOR_END: makefile
