@@ -15,6 +15,8 @@ use anyhow::{anyhow, bail, ensure, Context, Result};
 use lesson_02::bytes_literal;
 use support::{is_timeout, say};
 
+pub mod teardown;
+
 #[allow(unused_variables, unused_imports, unused_mut, dead_code)]
 #[path = "../exercises/mod.rs"]
 pub mod exercises;
@@ -45,7 +47,7 @@ pub fn serve_once(listener: &TcpListener, timeout: Duration) -> Result<()> {
     let (mut stream, peer) = listener.accept().context("接受连接失败")?;
     say(format!("客户端 {peer} 连上了"));
 
-    // 客户端连上以后一直不说话，服务端不能陪它等一辈子：读和写都设上期限。
+    // 客户端连上以后一直不说话，服务端不能陪它等一辈子：读和写都设上超时。
     stream.set_read_timeout(Some(timeout))?;
     stream.set_write_timeout(Some(timeout))?;
 
@@ -67,7 +69,7 @@ pub fn serve_once(listener: &TcpListener, timeout: Duration) -> Result<()> {
 // ANCHOR_END: serve_once
 
 // ANCHOR: read_reply
-/// 读一次，最多 [`BUF_SIZE`] 个字节。读到 0 个字节表示对方已经关闭了发送方向。
+/// 读一次，最多 [`BUF_SIZE`] 个字节。读到 0 个字节表示对方已经半关闭或关闭了连接：它说完了。
 ///
 /// 注意“最多”两个字：一次 `read` 交回的是此刻已经到达的数据，
 /// 可能比对方发的少，也可能把对方的两次发送连在一起（第 08 课专门讲）。
@@ -106,18 +108,29 @@ fn explain_read_error(err: io::Error, timeout: Duration) -> anyhow::Error {
 }
 
 // ANCHOR: describe
+/// 字节形式最多显示这么多个字节、文字最多显示这么多个字符：一行放得下，再长只显示开头。
+pub const SHOWN_BYTES: usize = 32;
+/// 见 [`SHOWN_BYTES`]。
+pub const SHOWN_CHARS: usize = 16;
+
 /// 把收到的字节说给人听：先按 Python 的样子写成 bytes 字面量，再解码成文字。
 ///
 /// 网络上来的只是字节，不保证是合法的 UTF-8：坏字节显示为 �，并说明原因，绝不 panic。
 /// `what` 是第一行的开头（服务端写“收到”，客户端写“收到回复”）。
 pub fn describe(what: &str, data: &[u8]) -> Vec<String> {
+    let shown = &data[..data.len().min(SHOWN_BYTES)];
+    let more = if data.len() > SHOWN_BYTES {
+        format!("…（只显示前 {SHOWN_BYTES} 个字节）")
+    } else {
+        String::new()
+    };
     let mut lines = vec![format!(
-        "{what} {} 个字节：{}",
+        "{what} {} 个字节：{}{more}",
         data.len(),
-        bytes_literal(data)
+        bytes_literal(shown)
     )];
     if data.is_empty() {
-        lines.push("对方什么也没发就关闭了发送方向（读到 0 个字节就是“对方说完了”）".into());
+        lines.push("对方什么也没发就半关闭了连接（读到 0 个字节就是“对方说完了”）".into());
         return lines;
     }
     lines.push(text_line(data));
@@ -131,22 +144,31 @@ pub fn describe(what: &str, data: &[u8]) -> Vec<String> {
 
 /// 按 UTF-8 解码的那一行。
 pub fn text_line(data: &[u8]) -> String {
-    match std::str::from_utf8(data) {
-        Ok(text) => format!("按 UTF-8 解码：{text}"),
-        Err(err) => {
-            let lossy = String::from_utf8_lossy(data);
-            match err.error_len() {
-                // 末尾是一个没收全的字符：不是对方发错了，而是我们只读到了它的前半截。
-                None => format!(
-                    "按 UTF-8 解码：{lossy}（最后 {} 个字节是一个被截断的字符，显示为 �）",
-                    data.len() - err.valid_up_to()
-                ),
-                Some(_) => format!(
-                    "按 UTF-8 解码：{lossy}（从第 {} 个字节起不是合法的 UTF-8，坏字节显示为 �）",
-                    err.valid_up_to() + 1
-                ),
-            }
-        }
+    let lossy = String::from_utf8_lossy(data);
+    let count = lossy.chars().count();
+    let mut text: String = lossy.chars().take(SHOWN_CHARS).collect();
+    let mut notes = Vec::new();
+    if count > SHOWN_CHARS {
+        text.push('…');
+        notes.push(format!("共 {count} 个字符，只显示前 {SHOWN_CHARS} 个"));
+    }
+    if let Err(err) = std::str::from_utf8(data) {
+        notes.push(match err.error_len() {
+            // 末尾是一个没收全的字符：不是对方发错了，而是我们只读到了它的前半截。
+            None => format!(
+                "最后 {} 个字节是一个被截断的字符，显示为 �",
+                data.len() - err.valid_up_to()
+            ),
+            Some(_) => format!(
+                "从第 {} 个字节起不是合法的 UTF-8，坏字节显示为 �",
+                err.valid_up_to() + 1
+            ),
+        });
+    }
+    if notes.is_empty() {
+        format!("按 UTF-8 解码：{text}")
+    } else {
+        format!("按 UTF-8 解码：{text}（{}）", notes.join("；"))
     }
 }
 // ANCHOR_END: describe
@@ -158,7 +180,8 @@ pub fn send_and_receive(stream: &mut TcpStream, text: &str) -> Result<Reply> {
     stream
         .write_all(text.as_bytes())
         .context("发送失败：服务端可能已经关闭了连接")?;
-    // 关闭发送方向，服务端的 read 会读到 0 个字节，知道我们说完了；我们仍然可以接收。
+    // 半关闭：只关掉我们的发送方向。服务端的 read 会读到 0 个字节，知道我们说完了；
+    // 我们仍然可以接收。
     // 这一步失败只说明连接已经断了，下面的读会报告真正的原因。
     let _ = stream.shutdown(Shutdown::Write);
 

@@ -339,7 +339,7 @@ fn no_http_server_and_bad_paths_are_explained() {
 }
 
 /// 把 Python http.server 响应头里会变的部分（日期、Python 版本）换成书里那次运行的值。
-fn normalize_http(text: &str, port: &str) -> String {
+pub(crate) fn normalize_http(text: &str, port: &str) -> String {
     let fixed = [
         ("  Date: ", "  Date: Sun, 22 Nov 2026 02:03:16 GMT"),
         (

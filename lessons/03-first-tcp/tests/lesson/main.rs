@@ -4,3 +4,4 @@
 mod http;
 mod programs;
 mod python;
+mod twins;
