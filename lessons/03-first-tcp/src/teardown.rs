@@ -181,7 +181,7 @@ pub fn four_way_close() -> Result<()> {
     say("② 服务端还能写：write_all(\"再见\")");
     server.write_all("再见".as_bytes())?;
     say(format!(
-        "  客户端 read {}：半关闭以后照样能收",
+        "  客户端 read {}（半关闭以后照样能收）",
         read_once(&mut client)
     ));
 
