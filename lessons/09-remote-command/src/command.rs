@@ -89,71 +89,50 @@ pub struct Vetted {
 /// 程序（`dd if=`、`tee 文件`，甚至 `date -f`）多到列不完，每台机器上装的又不一样。
 /// 一张“不许运行”的表漏掉一个，允许列表就形同虚设；这张表漏掉一个，只是少一个能用的程序。
 pub const VETTED: &[Vetted] = &[
-    Vetted {
-        name: "echo",
-        args: ArgRule::Any,
-        why: "只把参数打印出来",
-    },
-    Vetted {
-        name: "printf",
-        args: ArgRule::Any,
-        why: "只按格式打印参数",
-    },
-    Vetted {
-        name: "pwd",
-        args: ArgRule::Only(&["-L", "-P"]),
-        why: "只打印当前目录",
-    },
-    Vetted {
-        name: "whoami",
-        args: ArgRule::Only(&[]),
-        why: "只打印用户名",
-    },
-    Vetted {
-        name: "uname",
-        args: ArgRule::Only(&["-a", "-s", "-n", "-r", "-v", "-m", "-p", "-i", "-o"]),
-        why: "只接受它的开关，每个单独写",
-    },
-    Vetted {
-        name: "nproc",
-        args: ArgRule::Only(&[]),
-        why: "只打印处理器个数",
-    },
-    Vetted {
-        name: "date",
-        args: ArgRule::FormatOr(&["-u", "--utc", "-R", "-I", "--iso-8601"]),
-        why: "-f/--file 会读文件、-r/--reference 会读文件的时间、-s/--set 和不以 + 开头的参数会改系统时间",
-    },
-    Vetted {
-        name: "seq",
-        args: ArgRule::Any,
-        why: "只打印数字；输出再多也受输出上限和时间限制管",
-    },
-    Vetted {
-        name: "sleep",
-        args: ArgRule::Durations,
-        why: "只接受时长；睡多久都受时间限制管",
-    },
-    Vetted {
-        name: "yes",
-        args: ArgRule::Any,
-        why: "只重复打印参数；受输出上限和时间限制管",
-    },
-    Vetted {
-        name: "true",
-        args: ArgRule::Any,
-        why: "什么也不做",
-    },
-    Vetted {
-        name: "false",
-        args: ArgRule::Any,
-        why: "什么也不做，以退出码 1 结束",
-    },
+    vet("echo", ArgRule::Any, "只把参数打印出来"),
+    vet("printf", ArgRule::Any, "只按格式打印参数"),
+    vet("pwd", ArgRule::Only(&["-L", "-P"]), "只打印当前目录"),
+    vet("whoami", ArgRule::Only(&[]), "只打印用户名"),
+    vet(
+        "uname",
+        ArgRule::Only(&["-a", "-s", "-n", "-r", "-v", "-m", "-p", "-i", "-o"]),
+        "只接受它的开关",
+    ),
+    vet("nproc", ArgRule::Only(&[]), "只打印处理器个数"),
+    vet(
+        "date",
+        ArgRule::FormatOr(&["-u", "--utc", "-R", "-I", "--iso-8601"]),
+        "-f、-r 会读文件，-s 和不以 + 开头的参数会改系统时间",
+    ),
+    vet(
+        "seq",
+        ArgRule::Any,
+        "只打印数字；输出再多也受输出上限和时间限制管",
+    ),
+    vet(
+        "sleep",
+        ArgRule::Durations,
+        "只接受时长；睡多久都受时间限制管",
+    ),
+    vet(
+        "yes",
+        ArgRule::Any,
+        "只重复打印参数；受输出上限和时间限制管",
+    ),
+    vet("true", ArgRule::Any, "什么也不做"),
+    vet("false", ArgRule::Any, "什么也不做，以退出码 1 结束"),
 ];
+
+const fn vet(name: &'static str, args: ArgRule, why: &'static str) -> Vetted {
+    Vetted { name, args, why }
+}
 
 /// 默认允许的程序（都在 [`VETTED`] 里）。
 pub const DEFAULT_ALLOWED: &[&str] = &["echo", "pwd", "uname", "whoami"];
 
+// ANCHOR_END: vetted
+
+// ANCHOR: check_args
 impl Vetted {
     /// 检查一条命令的参数（程序名之后的词）。每个参数单独检查，所以 `date -uf 文件`、
     /// GNU 允许的缩写 `--fi`、`-f文件` 这些写法都不会被漏掉：它们不在表里。
@@ -181,7 +160,7 @@ impl Vetted {
             ArgRule::FormatOr(list) => arg.starts_with('+') || list.contains(&arg),
             ArgRule::Durations => {
                 let number = arg.strip_suffix(['s', 'm', 'h', 'd']).unwrap_or(arg);
-                !number.is_empty()
+                number.chars().any(|c| c.is_ascii_digit())
                     && number.chars().all(|c| c.is_ascii_digit() || c == '.')
                     && number.matches('.').count() <= 1
             }
@@ -189,6 +168,9 @@ impl Vetted {
     }
 }
 
+// ANCHOR_END: check_args
+
+// ANCHOR: resolve
 /// 一个允许运行的程序：审过的规则，加上启动时在 [`FIXED_PATH`] 里找到的绝对路径。
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Allowed {
@@ -233,7 +215,7 @@ pub fn validate_allow(name: &str) -> Result<Allowed, String> {
         path,
     })
 }
-// ANCHOR_END: vetted
+// ANCHOR_END: resolve
 
 // ANCHOR: allow
 /// 为什么拒绝运行一个命令。
@@ -380,7 +362,7 @@ mod tests {
         for ok in ["1", "0.5", "2m", "3h"] {
             assert!(sleep.check_args(&[ok.to_string()]).is_ok(), "{ok}");
         }
-        for bad in ["", "s", "1.2.3", "--help", "-1", "x"] {
+        for bad in ["", "s", ".", "1.2.3", "--help", "-1", "x"] {
             assert!(sleep.check_args(&[bad.to_string()]).is_err(), "{bad}");
         }
     }

@@ -261,6 +261,7 @@ pub fn serve_forever(listener: TcpListener, policy: Policy, options: ServeOption
 }
 // ANCHOR_END: serve_forever
 
+// ANCHOR: serve_one
 /// 服务一个客户端；出了什么问题都只记一行日志，不影响别的客户端。
 fn serve_one(stream: TcpStream, policy: &Policy, options: ServeOptions) {
     let peer = stream
@@ -280,6 +281,7 @@ fn serve_one(stream: TcpStream, policy: &Policy, options: ServeOptions) {
         Err(e) => support::say(format!("{peer} {}", describe_error(&e))),
     }
 }
+// ANCHOR_END: serve_one
 
 /// 客户端太多时：回一帧说明，然后关闭。
 fn refuse_busy(mut stream: TcpStream, max: usize) {

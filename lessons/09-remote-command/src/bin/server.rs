@@ -21,8 +21,7 @@ struct Args {
     host: String,
     #[arg(long, default_value_t = lesson_09::DEFAULT_PORT)]
     port: u16,
-    /// 在默认的允许列表（echo pwd uname whoami）之外再允许一个程序，可重复：--allow seq。
-    /// 只能从审过的程序里选：printf nproc date seq sleep yes true false，每个只接受审过的参数
+    /// 在默认的允许列表（echo pwd uname whoami）之外再允许一个程序，可重复：--allow seq。只能从审过的程序里选：printf nproc date seq sleep yes true false，每个只接受审过的参数
     #[arg(long = "allow", value_name = "NAME")]
     allow: Vec<String>,
     /// 一条命令最多运行多少毫秒，超时连同子进程一起杀掉
@@ -43,9 +42,7 @@ struct Args {
     /// 允许监听非本机地址（网络上能连上的人都能运行允许的程序）
     #[arg(long)]
     allow_remote: bool,
-    /// 危险：像教程一样把整行交给 sh -c 执行，允许列表失效。命令结束或超时时，它的全部后代
-    /// （包括用 setsid 逃出进程组的）都会被杀掉；但它请别的服务替它启动的进程
-    /// （systemd-run、at、cron、ssh 连回本机）不是它的后代，杀不到
+    /// 危险：像教程一样把整行交给 sh -c 执行，允许列表失效。命令结束或超时时，它的全部后代（包括用 setsid 逃出进程组的）都会被杀掉；但它请别的服务替它启动的进程（systemd-run、at、cron、ssh 连回本机）不是它的后代，杀不到
     #[arg(long)]
     dangerous_shell: bool,
     /// 演示用：像教程一样不分帧（一次 read 当一条命令，结果直接写回）

@@ -1,6 +1,7 @@
 //! 第 09 课教程版客户端：照教程 004 的 9.19 节第 2 个程序逐行写成（端口 8879）。
 //! 提示 cdm:>>>（教程的拼法），发出一行命令，recv 1024 字节打印出来；q 退出。
 
+// ANCHOR: twin
 use std::io::{BufRead, Read, Write};
 use std::net::TcpStream;
 
@@ -34,3 +35,4 @@ fn main() -> std::io::Result<()> {
     }
     Ok(())
 }
+// ANCHOR_END: twin

@@ -2,6 +2,7 @@
 //! 收一条命令（recv 1024 字节），运行它，把输出发回去；和教程不同的地方只有运行命令的那几行，
 //! 见 ALLOWED 的注释。
 
+// ANCHOR: twin
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
@@ -55,3 +56,4 @@ fn main() -> std::io::Result<()> {
         }
     }
 }
+// ANCHOR_END: twin

@@ -26,6 +26,19 @@ fn shell_server(extra: &[&str]) -> Proc {
 }
 
 #[test]
+fn help_says_plainly_what_the_dangerous_shell_cannot_kill() {
+    let done = testkit::run(SERVER, ["--help"], "");
+    assert!(done.status.success(), "{}", done.stderr);
+    let help = done.stdout;
+    for needle in ["setsid", "全部后代", "systemd-run", "杀不到"] {
+        assert!(
+            help.contains(needle),
+            "--help 里应当说明 {needle:?}：\n{help}"
+        );
+    }
+}
+
+#[test]
 fn a_setsid_child_is_killed_when_the_command_ends() {
     let srv = shell_server(&[]);
     let mut stream = connect(&srv);

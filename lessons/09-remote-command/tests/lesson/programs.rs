@@ -14,9 +14,8 @@ use testkit::{assert_matches_saved, normalize, wait_until, Finished, Proc, DEADL
 pub(crate) const SERVER: &str = env!("CARGO_BIN_EXE_l09-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_l09-client");
 
-/// 书里那条长输出的命令：40 行，每行正好 64 字节，一共 2560 字节。
-const LONG: &str =
-    "seq -f \"line %02g .......................................................\" 1 40";
+/// 书里那条长输出的命令（和教程版那次运行的一样）：40 行，每行正好 64 字节，一共 2560 字节。
+const LONG: &str = "seq -f line-%02g-....................................................... 1 40";
 
 fn server(extra: &[&str]) -> Proc {
     let mut args = vec!["--port", "0"];
@@ -120,14 +119,14 @@ fn pwd_runs_in_the_chosen_directory() {
 fn unframed_answers_leak_into_the_next_command() {
     let srv = server(&["--unframed", "--allow", "seq"]);
     let out = client(&srv, &["--unframed"], &format!("{LONG}\necho hi\nq\n")).stdout;
-    assert!(out.contains(" 1 40\nline 01 "), "{out}");
+    assert!(out.contains(" 1 40\nline-01-"), "{out}");
     assert!(
-        out.contains("\nline 16 ") && !out.contains("\nline 33 "),
+        out.contains("\nline-16-") && !out.contains("\nline-33-"),
         "{out}"
     );
     assert_eq!(out.matches("receive data size 1024").count(), 2, "{out}");
     // echo hi 的“回答”其实是上一条命令剩下的第 17～32 行。
-    assert!(out.contains("cmd:>>>echo hi\nline 17 "), "{out}");
+    assert!(out.contains("cmd:>>>echo hi\nline-17-"), "{out}");
     assert!(!out.contains("\nhi\n"), "{out}");
     saved("unframed.txt", &srv, &out);
 }
@@ -136,7 +135,7 @@ fn unframed_answers_leak_into_the_next_command() {
 fn framed_answers_keep_their_boundaries() {
     let srv = server(&["--allow", "seq"]);
     let out = client(&srv, &[], &format!("{LONG}\necho hi\nq\n")).stdout;
-    assert!(out.contains("line 40 "), "{out}");
+    assert!(out.contains("line-40-"), "{out}");
     assert!(out.contains("receive data size 2560\n"), "{out}");
     assert!(
         out.contains("cmd:>>>echo hi\nhi\nreceive data size 3\n"),
@@ -250,7 +249,9 @@ fn dangerous_shell_works_like_the_tutorial_and_warns() {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir(dir.path().join("x")).unwrap();
     let mut srv = server(&["--dangerous-shell", "--dir", dir.path().to_str().unwrap()]);
-    srv.expect_stdout("警告：--dangerous-shell");
+    let warning = srv.expect_stdout("警告：--dangerous-shell");
+    let path = format!("{}/output/dangerous-shell.txt", env!("CARGO_MANIFEST_DIR"));
+    assert_matches_saved(&path, &format!("{warning}\n"));
     let mut stream = connect(&srv);
     assert_eq!(ask(&mut stream, "echo $((1 + 2)) | tr 3 x"), "x\n");
     // 教程的服务端就是这样：分号后面的命令也被执行了。

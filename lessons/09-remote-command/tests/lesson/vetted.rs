@@ -5,7 +5,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use testkit::{assert_clear_failure, Proc};
+use testkit::{assert_clear_failure, assert_matches_saved, Proc};
 
 use crate::programs::{ask, connect, SERVER};
 
@@ -47,6 +47,10 @@ fn allow_refuses_every_program_outside_the_vetted_table() {
             out.stderr
         );
         assert!(out.stdout.is_empty(), "不应开始监听：\n{}", out.stdout);
+        if *name == "tee" {
+            let path = format!("{}/output/allow-refused.txt", env!("CARGO_MANIFEST_DIR"));
+            assert_matches_saved(&path, out.stderr.trim_start());
+        }
     }
 }
 
