@@ -135,7 +135,7 @@ pub fn read_chars(reader: &mut impl BufRead, n: usize) -> io::Result<String> {
 /// 可以亲眼验证 [`read_chars`] 不怕字符被切开。
 pub fn serve_makefile(stream: TcpStream, idle: Duration, capacity: usize) -> io::Result<()> {
     let peer = stream.peer_addr()?;
-    // 一直不说话的客户端不能永远占着这个连接：读和写都有期限。
+    // 一直不说话的客户端不能永远占着这个连接：读和写都有超时。
     stream.set_read_timeout(Some(idle))?;
     stream.set_write_timeout(Some(idle))?;
     // makefile(mode='rw') 的 Rust 写法：同一条连接的两个句柄，一个包成带缓冲的读者，
@@ -331,7 +331,7 @@ pub fn serve_lines(stream: TcpStream, idle: Duration, flush_each: bool) -> io::R
 // ANCHOR: chat_lines
 /// 行客户端：把 `input` 的每一行发给服务端，等它的回复再发下一行；空行或 EOF 结束。
 ///
-/// 等回复有期限（连接上设置的读超时）。等不到时不直接放弃，而是半关闭再看一眼：
+/// 等回复有超时（连接上设置的读超时）。等不到时不直接放弃，而是半关闭再看一眼：
 /// 如果回复这时才“迟到”，说明它一直躺在服务端的缓冲区里——服务端忘了 flush。
 pub fn chat_lines(stream: &TcpStream, input: impl BufRead, timeout: Duration) -> Result<()> {
     let mut rfile = BufReader::new(stream);
