@@ -47,9 +47,11 @@ pub fn serve_once(listener: &TcpListener, timeout: Duration) -> Result<()> {
     let (mut stream, peer) = listener.accept().context("接受连接失败")?;
     say(format!("客户端 {peer} 连上了"));
 
+    // ANCHOR: timeout
     // 客户端连上以后一直不说话，服务端不能陪它等一辈子：读和写都设上超时。
     stream.set_read_timeout(Some(timeout))?;
     stream.set_write_timeout(Some(timeout))?;
+    // ANCHOR_END: timeout
 
     // 第 5 步 recv：只读一次，最多 1024 个字节。
     let data = read_message(&mut stream).map_err(|err| explain_read_error(err, timeout))?;
@@ -96,6 +98,7 @@ fn read_retrying(stream: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     }
 }
 
+// ANCHOR: explain_read_error
 fn explain_read_error(err: io::Error, timeout: Duration) -> anyhow::Error {
     if is_timeout(&err) {
         anyhow!(
@@ -106,6 +109,7 @@ fn explain_read_error(err: io::Error, timeout: Duration) -> anyhow::Error {
         anyhow::Error::new(err).context("读取客户端的数据失败：客户端可能中途断开了")
     }
 }
+// ANCHOR_END: explain_read_error
 
 // ANCHOR: describe
 /// 字节形式最多显示这么多个字节、文字最多显示这么多个字符：一行放得下，再长只显示开头。
@@ -186,6 +190,7 @@ pub fn send_and_receive(stream: &mut TcpStream, text: &str) -> Result<Reply> {
     let _ = stream.shutdown(Shutdown::Write);
 
     let timeout = stream.read_timeout().ok().flatten();
+    // ANCHOR: read_to_eof
     let mut bytes = Vec::new();
     let mut buf = [0u8; BUF_SIZE];
     // 回复可能分几次到达，所以一直读到 0（服务端关闭了连接）为止。
@@ -205,6 +210,7 @@ pub fn send_and_receive(stream: &mut TcpStream, text: &str) -> Result<Reply> {
             Err(err) => return Err(explain_reply_error(err, timeout)),
         }
     }
+    // ANCHOR_END: read_to_eof
     if bytes.is_empty() {
         bail!("服务端没有回复任何内容就关闭了连接");
     }
