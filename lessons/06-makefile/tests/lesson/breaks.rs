@@ -175,6 +175,18 @@ fn bytes_that_are_not_utf8_end_the_twin() {
     assert!(got.is_empty(), "{got:?}");
     t.note("服务端带着这条英文错误退出（退出码 1），一个字也没有回：客户端读到 0 字节就是 EOF");
 
+    // 连接断在一个字符的中间（“你”的 3 个字节只到了 2 个），教程版同样带着错误退出。
+    let cut = Proc::server(TWIN, ["0"]);
+    let mut conn = connect(&cut);
+    conn.write_all(&"好你".as_bytes()[..5]).unwrap();
+    conn.shutdown(Shutdown::Write).unwrap();
+    let mut got = Vec::new();
+    conn.read_to_end(&mut got).expect("读到 EOF");
+    assert!(got.is_empty(), "{got:?}");
+    let done = cut.finish();
+    assert_eq!(done.status.code(), Some(1), "{}", done.stdout);
+    assert!(done.stderr.contains("FromUtf8Error"), "{}", done.stderr);
+
     // 同样的字节发给完整版：它回答一句说明，接着服务别人。
     let full = Proc::server(env!("CARGO_BIN_EXE_l06-server"), ["--port", "0"]);
     let mut conn = connect(&full);
