@@ -8,9 +8,7 @@ use std::net::TcpListener;
 // ANCHOR: main
 fn main() -> io::Result<()> {
     // 唯一多出来的：端口可以由第一个参数给出（0 让系统挑），默认是教程的 9999。
-    let port = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "9999".to_string());
+    let port = std::env::args().nth(1).unwrap_or("9999".into());
     let sock = TcpListener::bind(format!("127.0.0.1:{port}"))?; // bind + listen
     println!("{}", sock.local_addr()?);
     let (conn, _addrinfo) = sock.accept()?; // 阻塞，直到有客户端连上
