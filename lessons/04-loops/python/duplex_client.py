@@ -1,4 +1,5 @@
 # 教程版“多线程与网络编程”客户端（教程 002）：一个线程发、一个线程收，用全局变量 running 让它们停下。
+# ANCHOR: twin
 import socket
 import sys
 import threading
@@ -14,14 +15,14 @@ running = True
 # ANCHOR: recv
 def recvMsg():
     global running
-    empty = 0  # 教程没有这个计数
+    empty, waited = 0, False  # 教程没有这两个变量
 
     while running:
+        waited = False
         try:
             msg_bytes = cSocket.recv(1024)
-        except socket.timeout:
-            if not running:
-                print('接收线程：running 已经是 False，recv 却等了 3 秒也没等到消息。教程的接收线程会一直等下去，这里停下')
+        except socket.timeout:  # 等了 3 秒没有消息：回到 while 看一眼 running
+            waited = True
             continue
         msg = msg_bytes.decode('utf-8')
         print('\n从服务器接收的信息：{0}\n'.format(msg))
@@ -31,6 +32,8 @@ def recvMsg():
                 print('接收线程：已经 3 次收到空消息，服务端关闭了连接。教程的接收线程会一直这样打印下去，这里停下')
                 break
         time.sleep(1)
+    if waited:
+        print('接收线程：running 已经是 False，recv 却等了 3 秒也没等到消息。教程的接收线程会一直等下去，这里停下')
 # ANCHOR_END: recv
 
 
@@ -57,3 +60,4 @@ if __name__ == '__main__':
     thr2 = threading.Thread(target=sendMsg, args=(), name='send_thread')
     thr1.start()
     thr2.start()
+# ANCHOR_END: twin

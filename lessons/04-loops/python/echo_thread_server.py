@@ -1,4 +1,5 @@
 # 教程版“多线程与网络编程”服务端（教程 002）：每个客户端一个线程，收到什么就原样发回去；空消息或 quit 关闭连接。
+# ANCHOR: twin
 import socket
 import sys
 import threading
@@ -32,3 +33,4 @@ def recvMsg(cSocket, addr):
 
 if __name__ == '__main__':
     main()
+# ANCHOR_END: twin

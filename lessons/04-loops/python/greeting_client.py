@@ -1,4 +1,5 @@
 # 教程版客户端（教程 000 的 1.5 节）：把问候打印三遍，连发两句，然后每秒说一句“我爱阿芬”。
+# ANCHOR: twin
 import socket
 import sys
 import time
@@ -21,3 +22,4 @@ for i in range(3):  # 教程是 while True，永远说下去；这里说 3 轮�
         time.sleep(1)
         socket_client.send("我爱阿芬".encode(encoding="utf-8"))
 print('说了 3 轮，停下：教程的 while True 会一直说下去')
+# ANCHOR_END: twin

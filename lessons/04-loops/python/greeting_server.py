@@ -1,4 +1,5 @@
 # 教程版多线程服务端（教程 000 的 1.5 节）：每个客户端一个线程，先问好，再给每句话加上“是的呢”。
+# ANCHOR: twin
 import socket
 import sys
 import threading
@@ -31,3 +32,4 @@ while True:
     (sock, addr) = socket_server.accept()
     thread = threading.Thread(target=run, name="线程", args=(sock, addr))
     thread.start()
+# ANCHOR_END: twin

@@ -1,4 +1,5 @@
 # 教程版登录客户端（教程 002 的作业）：问用户名和密码，直到服务端说 success。
+# ANCHOR: twin
 import socket
 import sys
 
@@ -16,3 +17,4 @@ while 1:
     else:
         print('用户名或密码错误')
         continue
+# ANCHOR_END: twin

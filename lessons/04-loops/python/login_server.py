@@ -1,4 +1,5 @@
 # 教程版登录服务端（教程 002 的作业）：收到 用户名|密码，到当前目录的 account 文件（每行 用户名:密码）里找。
+# ANCHOR: twin
 import socket
 import sys
 
@@ -31,3 +32,4 @@ while 1:
             break
     conn.close()  # 教程没有这一句：连接要等下一次 accept 换掉 conn 才关，客户端会一直等下去
 # ANCHOR_END: loop
+# ANCHOR_END: twin

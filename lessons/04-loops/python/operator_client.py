@@ -1,4 +1,5 @@
 # 教程版“可聊天应用”客户端（教程 004 的 9.19 节）：敲一句发一句，等服务端那边的人回话；exit 结束。
+# ANCHOR: twin
 import socket
 import sys
 
@@ -17,3 +18,4 @@ while True:
     data = s.recv(1024)
     print(str(data, 'utf8'))
 s.close()
+# ANCHOR_END: twin

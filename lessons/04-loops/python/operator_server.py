@@ -1,4 +1,5 @@
 # 教程版“可聊天应用”服务端（教程 004 的 9.19 节）：打印客户端说的话，回复由坐在服务端前的人敲进去。
+# ANCHOR: twin
 import socket
 import sys
 
@@ -22,3 +23,4 @@ while 1:
             sys.exit()
         conn.send(bytes(inp, 'utf8'))
 s.close()
+# ANCHOR_END: twin

@@ -1,4 +1,5 @@
 # 教程版“TCP 聊天室”客户端（教程 002）：输入一句发一句，打印回复；空行结束。
+# ANCHOR: twin
 import socket
 import sys
 
@@ -16,3 +17,4 @@ while 1:
         break
     print('客户端接收的消息为：', client_data.decode('utf-8'))
 tcpClisock.close()
+# ANCHOR_END: twin

@@ -1,4 +1,5 @@
 # 教程版“TCP 聊天室”服务端（教程 002）：每收到一句，回复服务器的当前时间；空消息或 quit 结束这个客户端。
+# ANCHOR: twin
 import socket
 import sys
 import time
@@ -21,3 +22,4 @@ while True:
         tcpCliSock.send(msg.encode('utf-8'))
     tcpCliSock.close()
 serversocket.close()
+# ANCHOR_END: twin

@@ -1,4 +1,5 @@
 # 教程版客户端（教程 004 的 1.2.2 节）：读欢迎语，依次发出三个名字，打印回复，最后发 exit。
+# ANCHOR: twin
 import socket
 import sys
 
@@ -10,3 +11,4 @@ for data in [b'Michael', b'Tracy', b'Sarah']:
     print(s.recv(1024).decode('utf-8'))
 s.send(b'exit')
 s.close()
+# ANCHOR_END: twin

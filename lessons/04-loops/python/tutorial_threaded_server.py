@@ -1,4 +1,5 @@
 # 教程版多线程服务端（教程 004 的 1.2.2 节）：每个连接一个线程，先说 Welcome!，再对每个名字说 Hello。
+# ANCHOR: twin
 import socket
 import sys
 import threading
@@ -32,3 +33,4 @@ while True:
     t = threading.Thread(target=tcplink, args=(sock, addr))
     t.start()
 # ANCHOR_END: accept
+# ANCHOR_END: twin

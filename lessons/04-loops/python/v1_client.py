@@ -1,4 +1,5 @@
 # 教程版 V1 客户端（教程 001 的 Binary_TCPclinet_V1）：输入一行，发出去，打印回复，退出。
+# ANCHOR: twin
 import socket
 import sys
 
@@ -13,3 +14,4 @@ clinet.send(send_data.encode('utf-8'))  # change type to bytes
 data = clinet.recv(1024)  # buffersize 1024 Byte
 print("Clinet recive data:", data.decode())
 clinet.close()
+# ANCHOR_END: twin

@@ -1,4 +1,5 @@
 # 教程版 V1 服务端（教程 001 的 Binary_TCPserver_V1）：接一个客户端，一问一答，然后退出。
+# ANCHOR: twin
 import socket
 import sys
 from time import ctime
@@ -20,3 +21,4 @@ print("Server recive data:", data)
 conn.send(b'[%s] %s' % (data, ctime().encode('utf-8')))
 server.close()
 # ANCHOR_END: send
+# ANCHOR_END: twin

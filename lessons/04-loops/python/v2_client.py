@@ -1,4 +1,5 @@
 # 教程版 V2 客户端（教程 001）：一行一行地问，空行结束。
+# ANCHOR: twin
 import socket
 import sys
 
@@ -13,3 +14,4 @@ while True:
     data = clinet.recv(1024)
     print("Clinet recive data:", data.decode())
 clinet.close()
+# ANCHOR_END: twin

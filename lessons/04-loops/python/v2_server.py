@@ -1,4 +1,5 @@
 # 教程版 V2 服务端（教程 001 的 Binary_TCPserver_V2）：两层循环，一个接一个地服务客户端。
+# ANCHOR: twin
 import socket
 import sys
 from time import ctime
@@ -22,3 +23,4 @@ for i in range(5):  # 教程是 while True，永远服务下去；这里服务 5
 print('服务完 5 个客户端，停下：教程的 while True 会一直等下一个')
 # ANCHOR_END: loops
 server.close()
+# ANCHOR_END: twin

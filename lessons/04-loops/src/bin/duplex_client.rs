@@ -1,5 +1,6 @@
 //! 教程版“多线程与网络编程”客户端（教程 002）：一个线程发、一个线程收，用全局的 running 让它们停下。
 
+// ANCHOR: twin
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
@@ -27,14 +28,13 @@ fn main() -> std::io::Result<()> {
 
 // ANCHOR: recv
 fn recv_msg(mut c_socket: TcpStream) -> std::io::Result<()> {
-    let mut empty = 0; // 教程没有这个计数
+    let (mut empty, mut waited) = (0, false); // 教程没有这两个变量
     while RUNNING.load(SeqCst) {
         let mut msg_bytes = [0; 1024];
+        waited = false;
         let n = match c_socket.read(&mut msg_bytes) {
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                if !RUNNING.load(SeqCst) {
-                    println!("接收线程：running 已经是 False，recv 却等了 3 秒也没等到消息。教程的接收线程会一直等下去，这里停下");
-                }
+                waited = true; // 等了 3 秒没有消息：回到 while 看一眼 running
                 continue;
             }
             read => read?,
@@ -50,6 +50,9 @@ fn recv_msg(mut c_socket: TcpStream) -> std::io::Result<()> {
             }
         }
         thread::sleep(Duration::from_secs(1));
+    }
+    if waited {
+        println!("接收线程：running 已经是 False，recv 却等了 3 秒也没等到消息。教程的接收线程会一直等下去，这里停下");
     }
     Ok(())
 }
@@ -74,3 +77,4 @@ fn send_msg(mut c_socket: TcpStream) -> std::io::Result<()> {
     Ok(())
 }
 // ANCHOR_END: send
+// ANCHOR_END: twin

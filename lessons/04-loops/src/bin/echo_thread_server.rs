@@ -1,5 +1,6 @@
 //! 教程版“多线程与网络编程”服务端（教程 002）：每个客户端一个线程，收到什么就原样发回去；空消息或 quit 关闭连接。
 
+// ANCHOR: twin
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
@@ -34,3 +35,4 @@ fn recv_msg(mut c_socket: TcpStream, addr: SocketAddr) -> std::io::Result<()> {
     }
 }
 // ANCHOR_END: recv_msg
+// ANCHOR_END: twin

@@ -1,5 +1,6 @@
 //! 教程版客户端（教程 000 的 1.5 节）：把问候打印三遍，连发两句，然后每秒说一句“我爱阿芬”。
 
+// ANCHOR: twin
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::thread;
@@ -32,3 +33,4 @@ fn main() -> std::io::Result<()> {
     println!("说了 3 轮，停下：教程的 while True 会一直说下去");
     Ok(())
 }
+// ANCHOR_END: twin

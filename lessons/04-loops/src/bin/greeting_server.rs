@@ -1,5 +1,6 @@
 //! 教程版多线程服务端（教程 000 的 1.5 节）：每个客户端一个线程，先问好，再给每句话加上“是的呢”。
 
+// ANCHOR: twin
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
@@ -41,3 +42,4 @@ fn main() -> std::io::Result<()> {
         thread.spawn(move || run(sock, addr).unwrap_or_else(|e| eprintln!("{e}")))?;
     }
 }
+// ANCHOR_END: twin

@@ -1,5 +1,6 @@
 //! 教程版登录客户端（教程 002 的作业）：问用户名和密码，直到服务端说 success。
 
+// ANCHOR: twin
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
@@ -31,3 +32,4 @@ fn input(prompt: &str) -> std::io::Result<String> {
     let eof = std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "EOF when reading a line");
     std::io::stdin().lines().next().unwrap_or(Err(eof))
 }
+// ANCHOR_END: twin

@@ -1,5 +1,6 @@
 //! 教程版登录服务端（教程 002 的作业）：收到 `用户名|密码`，到当前目录的 `account` 文件（每行 `用户名:密码`）里找。
 
+// ANCHOR: twin
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 
@@ -41,3 +42,4 @@ fn login(conn: &mut TcpStream) -> Option<()> {
     conn.write_all(if flag { b"success" } else { b"fail" }).ok()
 }
 // ANCHOR_END: login
+// ANCHOR_END: twin

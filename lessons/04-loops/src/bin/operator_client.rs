@@ -1,5 +1,6 @@
 //! 教程版“可聊天应用”客户端（教程 004 的 9.19 节）：敲一句发一句，等服务端那边的人回话；exit 结束。
 
+// ANCHOR: twin
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
@@ -32,3 +33,4 @@ fn input(prompt: &str) -> std::io::Result<String> {
     std::io::stdout().flush()?;
     std::io::stdin().lines().next().unwrap_or(Ok(String::new()))
 }
+// ANCHOR_END: twin

@@ -1,5 +1,6 @@
 //! 教程版“可聊天应用”服务端（教程 004 的 9.19 节）：打印客户端说的话，回复由坐在服务端前的人敲进去。
 
+// ANCHOR: twin
 use std::io::{Read, Write};
 use std::net::TcpListener;
 
@@ -32,3 +33,4 @@ fn input(prompt: &str) -> std::io::Result<String> {
     std::io::stdout().flush()?;
     std::io::stdin().lines().next().unwrap_or(Ok(String::new()))
 }
+// ANCHOR_END: twin

@@ -1,5 +1,6 @@
 //! 教程版“TCP 聊天室”客户端（教程 002）：输入一句发一句，打印回复；空行（或 EOF）结束。
 
+// ANCHOR: twin
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
@@ -31,3 +32,4 @@ fn input(prompt: &str) -> std::io::Result<String> {
     std::io::stdout().flush()?;
     std::io::stdin().lines().next().unwrap_or(Ok(String::new()))
 }
+// ANCHOR_END: twin

@@ -1,5 +1,6 @@
 //! 教程版“TCP 聊天室”服务端（教程 002）：每收到一句，回复服务器的当前时间；空消息或 quit 结束这个客户端。
 
+// ANCHOR: twin
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::process::Command;
@@ -34,3 +35,4 @@ fn ctime() -> std::io::Result<String> {
     let out = date.env("LC_ALL", "C").arg("+%a %b %e %T %Y").output()?;
     Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
 }
+// ANCHOR_END: twin

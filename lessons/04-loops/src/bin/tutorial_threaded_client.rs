@@ -1,5 +1,6 @@
 //! 教程版客户端（教程 004 的 1.2.2 节）：读欢迎语，依次发出三个名字，打印回复，最后发 exit。
 
+// ANCHOR: twin
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
@@ -17,3 +18,4 @@ fn main() -> std::io::Result<()> {
     s.write_all(b"exit")?;
     Ok(()) // s.close()：main 结束时 s 被 drop
 }
+// ANCHOR_END: twin

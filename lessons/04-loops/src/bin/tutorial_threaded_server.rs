@@ -1,5 +1,6 @@
 //! 教程版多线程服务端（教程 004 的 1.2.2 节）：每个连接一个线程，先说 Welcome!，再对每个名字说 Hello。
 
+// ANCHOR: twin
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
@@ -38,3 +39,4 @@ fn tcplink(mut sock: TcpStream, addr: SocketAddr) -> std::io::Result<()> {
     Ok(())
 }
 // ANCHOR_END: tcplink
+// ANCHOR_END: twin

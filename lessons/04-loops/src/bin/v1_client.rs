@@ -1,5 +1,6 @@
 //! 教程版 V1 客户端（教程 001 的 Binary_TCPclinet_V1）：输入一行，发出去，打印回复，退出。
 
+// ANCHOR: twin
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
@@ -25,3 +26,4 @@ fn main() -> std::io::Result<()> {
     println!("Clinet recive data: {data}");
     Ok(())
 }
+// ANCHOR_END: twin

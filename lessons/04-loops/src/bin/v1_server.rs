@@ -1,6 +1,7 @@
 //! 教程版 V1 服务端（教程 001 的 Binary_TCPserver_V1）：接一个客户端，一问一答，然后退出。
 //! 只用标准库，照 `python/v1_server.py` 一行一行地写。
 
+// ANCHOR: twin
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::process::Command;
@@ -35,3 +36,4 @@ fn ctime() -> std::io::Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
 }
 // ANCHOR_END: ctime
+// ANCHOR_END: twin

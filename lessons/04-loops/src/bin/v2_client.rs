@@ -1,5 +1,6 @@
 //! 教程版 V2 客户端（教程 001）：一行一行地问，空行（或 EOF）结束。
 
+// ANCHOR: twin
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
@@ -27,3 +28,4 @@ fn input(prompt: &str) -> std::io::Result<String> {
     std::io::stdout().flush()?;
     std::io::stdin().lines().next().unwrap_or(Ok(String::new()))
 }
+// ANCHOR_END: twin

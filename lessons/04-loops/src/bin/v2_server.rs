@@ -1,5 +1,6 @@
 //! 教程版 V2 服务端（教程 001 的 Binary_TCPserver_V2）：两层循环，一个接一个地服务客户端。
 
+// ANCHOR: twin
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::process::Command;
@@ -36,3 +37,4 @@ fn ctime() -> std::io::Result<String> {
     let out = date.env("LC_ALL", "C").arg("+%a %b %e %T %Y").output()?;
     Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
 }
+// ANCHOR_END: twin
