@@ -22,7 +22,12 @@ fn main() -> std::io::Result<()> {
     let thr2 = thread::Builder::new().name("send_thread".into());
     let thr2 = thr2.spawn(move || send_msg(c_socket))?;
     // Python 会等所有线程结束才退出；Rust 的 main 一返回进程就结束，所以这里要 join
-    let (_, _) = (thr1.join(), thr2.join());
+    for thr in [thr1, thr2] {
+        // 线程里的错误像 Python 线程里的异常一样打印出来
+        if let Ok(Err(e)) = thr.join() {
+            eprintln!("{e}");
+        }
+    }
     Ok(())
 }
 

@@ -653,8 +653,39 @@ fn echo_thread_server_serves_two_clients_at_once() {
     );
 }
 
+/// 等到进程里有一个线程阻塞在等套接字数据的系统调用里：Rust 的 `read` 是 `recvfrom`，
+/// Python 设了超时的 `recv` 先 `poll`。读的是 `/proc/<进程号>/task/<线程号>/syscall` 的第一个数。
+#[cfg(target_os = "linux")]
+fn wait_until_blocked_in_recv(pid: u32) {
+    let mut waits = vec![libc::SYS_recvfrom, libc::SYS_ppoll];
+    #[cfg(target_arch = "x86_64")]
+    waits.push(libc::SYS_poll);
+    let waits: Vec<String> = waits.iter().map(|n| n.to_string()).collect();
+    let blocked = || {
+        fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|task| fs::read_to_string(task.path().join("syscall")).ok())
+            .any(|s| {
+                s.split_whitespace()
+                    .next()
+                    .is_some_and(|n| waits.iter().any(|w| w == n))
+            })
+    };
+    let deadline = Instant::now() + testkit::DEADLINE;
+    while !blocked() {
+        assert!(
+            Instant::now() < deadline,
+            "接收线程没有在期限内停到 recv 上"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 /// 坏了：exit 之后，教程的接收线程还卡在 recv 里。对面这次是 9.19 节的服务端：它要等人敲回话，什么也不发。
 #[test]
+#[cfg(target_os = "linux")]
 fn breaks_duplex_receive_thread_waits_after_exit() {
     let mut runs = vec![Client::Rust("duplex-client")];
     let py = testkit::python3("breaks_duplex_receive_thread_waits_after_exit（Python 那一半）");
@@ -674,14 +705,26 @@ fn breaks_duplex_receive_thread_waits_after_exit() {
         c.proc.send_line("你好");
         srv.proc.expect_stdout("....... 你好");
         srv.take(&mut story);
+        // 接收线程要是还没来得及走到 recv，它看到的 running 已经是 False，根本不会去等。
+        wait_until_blocked_in_recv(c.proc.pid());
+        note(
+            &mut story,
+            "客户端的接收线程正阻塞在 recv 里（测试在 /proc 里看到了它停在这个系统调用上）",
+        );
         note(
             &mut story,
             "服务端在等坐在它前面的人敲回话（>>>），这里没有人敲。客户端输入 exit：",
         );
         c.proc.send_line("exit");
-        c.proc.expect_stdout("recv 却等了 3 秒");
+        // 客户端应当在 3 秒的读超时之后自己结束（finish 的期限是 testkit::DEADLINE）。
         let out = c.take_rest(&mut story);
-        assert!(out.status.success(), "{}", out.stderr);
+        assert!(
+            out.status.success() && out.stdout.contains("recv 却等了 3 秒"),
+            "退出状态 {:?}\nstdout:\n{}\nstderr:\n{}",
+            out.status,
+            out.stdout,
+            out.stderr
+        );
         assert!(!out.stdout.contains("从服务器接收的信息"), "{}", out.stdout);
         assert!(srv.proc.is_running());
         note(&mut story, "客户端退出了；服务端还在 >>> 后面等人敲回话");
