@@ -1,11 +1,23 @@
-//! 解码要花多少时间？对 1 MiB 中英混排的文字，比较几种解码方式的吞吐量。
+//! 解码要花多少时间？对同一段约 1 MiB 的中英混排文字，比较几种解码方式。
 //!
-//! 运行：`cargo bench -p lesson-02`。每种方式重复多轮，取最快的一轮，单位 MiB/s。
+//! 运行：`cargo bench -p lesson-02`。每种方式重复多轮，取最快的一轮。
+//!
+//! 只有做同样的事的做法才能放在一起比，所以结果分成几组：
+//!
+//! 1. 只检查：输入是合法的 UTF-8 时，这几种做法都只检查一遍字节，交回的是**借用**原来字节的
+//!    `&str` 或 `Cow::Borrowed`，没有复制。这里会先确认它们真的返回了借用，否则就不算这一组。
+//! 2. 解码成一个新的 `String`：检查，再把文字复制进一个自己拥有的 `String`（GBK 还要把每个字转换成
+//!    UTF-8）。每种做法最后都得到同样的文字；分块的做法得到的是同样的文字分成的许多段。
+//! 3. 输入里有坏字节：有损解码再也不能借用，必须复制一份并把坏字节换成 U+FFFD。
+//! 4. GBK 编码：方向反过来，从 `&str` 得到 GBK 字节。
+//!
+//! 同一组里比较“每轮”的时间：输入是同一段文字。MiB/s 按输入的字节数算，GBK 的输入比 UTF-8 短。
 
+use std::borrow::Cow;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use encoding_rs::{GBK, UTF_8};
+use encoding_rs::{Encoding, GBK, UTF_8};
 use lesson_02::gbk::{decode_gbk_lossy, encode_gbk_lossy};
 use lesson_02::stream::StreamDecoder;
 use lesson_02::{decode_report, solutions};
@@ -33,55 +45,94 @@ fn report(name: &str, bytes: usize, time: Duration) {
     println!("{mib_per_s:>7.0} MiB/s  每轮 {ms:>7.3} ms  {name}");
 }
 
+fn group(title: &str) {
+    println!();
+    println!("{title}");
+}
+
 fn main() {
     // 大约 1 MiB：一半 ASCII、一半汉字，像一段普通的中文技术文档。
     let unit = "Rust 的 String 一定是合法的 UTF-8；socket 上传的只有字节。";
     let text: String = unit.repeat(MIB / unit.len() + 1);
     let utf8 = text.as_bytes();
     let (gbk, _) = encode_gbk_lossy(&text);
+    // 同样的文字，每 1024 个字节里有一个字节换成 0xff。
+    let mut dirty = utf8.to_vec();
+    for i in (0..dirty.len()).step_by(1024) {
+        dirty[i] = 0xff;
+    }
+    let dirty = &dirty[..];
     println!(
-        "测试数据：UTF-8 {} 字节，GBK {} 字节，{} 个字符",
+        "测试数据：UTF-8 {} 字节，GBK {} 字节，{} 个字符；有坏字节的 UTF-8 里有 {} 处坏字节",
         utf8.len(),
         gbk.len(),
-        text.chars().count()
+        text.chars().count(),
+        dirty.len().div_ceil(1024)
     );
-    println!();
 
+    // 这一组的前提：合法输入上它们确实只是借用，没有复制。
+    assert!(matches!(String::from_utf8_lossy(utf8), Cow::Borrowed(_)));
+    assert!(matches!(
+        UTF_8.decode_without_bom_handling(utf8).0,
+        Cow::Borrowed(_)
+    ));
+    assert_eq!(Encoding::utf8_valid_up_to(utf8), utf8.len());
+    group("1. 只检查（合法的 UTF-8，交回借用，不复制）");
     let t = best_of(|| {
         black_box(std::str::from_utf8(black_box(utf8)).is_ok());
     });
-    report("std::str::from_utf8（只检查，不复制）", utf8.len(), t);
-
+    report("std::str::from_utf8", utf8.len(), t);
     let t = best_of(|| {
         black_box(String::from_utf8_lossy(black_box(utf8)));
     });
-    report("String::from_utf8_lossy", utf8.len(), t);
-
+    report(
+        "String::from_utf8_lossy（得到 Cow::Borrowed）",
+        utf8.len(),
+        t,
+    );
+    let t = best_of(|| {
+        black_box(Encoding::utf8_valid_up_to(black_box(utf8)));
+    });
+    report("encoding_rs Encoding::utf8_valid_up_to", utf8.len(), t);
     let t = best_of(|| {
         black_box(UTF_8.decode_without_bom_handling(black_box(utf8)));
     });
-    report("encoding_rs UTF-8 解码", utf8.len(), t);
+    report(
+        "encoding_rs UTF_8.decode_without_bom_handling（得到 Cow::Borrowed）",
+        utf8.len(),
+        t,
+    );
 
+    group("2. 解码成一个新的 String（检查 + 复制；GBK 还要转换）");
+    let t = best_of(|| {
+        black_box(std::str::from_utf8(black_box(utf8)).map(str::to_owned).ok());
+    });
+    report("std::str::from_utf8 + to_owned", utf8.len(), t);
+    let t = best_of(|| {
+        black_box(String::from_utf8(black_box(utf8).to_vec()).ok());
+    });
+    report("to_vec + String::from_utf8", utf8.len(), t);
+    let t = best_of(|| {
+        black_box(String::from_utf8_lossy(black_box(utf8)).into_owned());
+    });
+    report("String::from_utf8_lossy + into_owned", utf8.len(), t);
+    let t = best_of(|| {
+        black_box(
+            UTF_8
+                .decode_without_bom_handling(black_box(utf8))
+                .0
+                .into_owned(),
+        );
+    });
+    report(
+        "encoding_rs UTF_8.decode_without_bom_handling + into_owned",
+        utf8.len(),
+        t,
+    );
     let t = best_of(|| {
         black_box(decode_report(black_box(utf8), UTF_8));
     });
-    report("decode_report（UTF-8，复制一份）", utf8.len(), t);
-
-    let t = best_of(|| {
-        black_box(decode_gbk_lossy(black_box(&gbk)));
-    });
-    report("encoding_rs GBK 解码", gbk.len(), t);
-
-    let t = best_of(|| {
-        black_box(decode_report(black_box(&gbk), GBK));
-    });
-    report("decode_report（GBK）", gbk.len(), t);
-
-    let t = best_of(|| {
-        black_box(encode_gbk_lossy(black_box(&text)));
-    });
-    report("encoding_rs GBK 编码（按 UTF-8 输入计）", utf8.len(), t);
-
+    report("decode_report（UTF-8）", utf8.len(), t);
     // 增量解码：每次 read 读到的块越小，每块的固定开销占比越大。
     for size in [7usize, 64, 1024, 65536] {
         let t = best_of(|| {
@@ -104,4 +155,37 @@ fn main() {
             t,
         );
     }
+    let t = best_of(|| {
+        black_box(decode_gbk_lossy(black_box(&gbk)));
+    });
+    report("encoding_rs GBK.decode_without_bom_handling", gbk.len(), t);
+    let t = best_of(|| {
+        black_box(decode_report(black_box(&gbk), GBK));
+    });
+    report("decode_report（GBK）", gbk.len(), t);
+
+    assert!(matches!(String::from_utf8_lossy(dirty), Cow::Owned(_)));
+    group("3. 有坏字节的 UTF-8（有损解码：复制，坏字节换成 U+FFFD）");
+    let t = best_of(|| {
+        black_box(String::from_utf8_lossy(black_box(dirty)));
+    });
+    report("String::from_utf8_lossy（得到 Cow::Owned）", dirty.len(), t);
+    let t = best_of(|| {
+        black_box(UTF_8.decode_without_bom_handling(black_box(dirty)));
+    });
+    report(
+        "encoding_rs UTF_8.decode_without_bom_handling",
+        dirty.len(),
+        t,
+    );
+    let t = best_of(|| {
+        black_box(decode_report(black_box(dirty), UTF_8));
+    });
+    report("decode_report（还记下每处坏字节的偏移）", dirty.len(), t);
+
+    group("4. GBK 编码（MiB/s 按 UTF-8 输入计）");
+    let t = best_of(|| {
+        black_box(encode_gbk_lossy(black_box(&text)));
+    });
+    report("encoding_rs GBK.encode", utf8.len(), t);
 }

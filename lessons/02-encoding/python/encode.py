@@ -36,7 +36,7 @@ def show_decoding(raw):
         else:
             why = "前 %d 个字节合法，偏移 %d 处有 %d 个不合法的字节" % (e.start, e.start, e.end - e.start)
         print("  严格解码失败：" + why)
-        print("  宽松解码：" + raw.decode("utf-8", errors="replace"))
+        print("  有损解码：" + raw.decode("utf-8", errors="replace"))
     else:
         print("  仍然是合法的 UTF-8：" + text)
 

@@ -24,4 +24,4 @@ except UnicodeEncodeError as e:
     ch = e.object[e.start]
     print("“%s” 的第 %d 个字符 '%s'（U+%04X）GBK 表示不了" % (odd, e.start + 1, ch, ord(ch)))
     lossy = odd.encode("gbk", errors="xmlcharrefreplace")
-    print("  宽松编码换成了 HTML 数字引用：%s（报告有替换：是）" % lossy)
+    print("  有损编码换成了 HTML 数字引用：%s（报告有替换：是）" % lossy)

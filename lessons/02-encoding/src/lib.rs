@@ -143,7 +143,8 @@ pub fn decode_report(bytes: &[u8], encoding: &'static Encoding) -> Report {
 /// 把 "e6 b8 b8" 或 "e6b8b8" 这样的十六进制写法变成字节。
 pub fn parse_hex(hex: &str) -> anyhow::Result<Vec<u8>> {
     let digits: Vec<char> = hex.chars().filter(|c| !c.is_whitespace()).collect();
-    if !digits.len().is_multiple_of(2) {
+    // 不用 is_multiple_of：它从 Rust 1.87 才有，本书要求的最低版本是 1.85。
+    if digits.len() % 2 == 1 {
         anyhow::bail!(
             "--hex 的十六进制数字个数应当是偶数（每个字节两位），现在是 {} 个",
             digits.len()

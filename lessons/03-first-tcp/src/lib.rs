@@ -4,15 +4,18 @@
 //! 客户端走五步：socket → connect → send → recv → close。这里是这两段流程的 Rust 版，
 //! 再加上一个最小的 HTTP GET 客户端。程序（`src/bin/*.rs`）只解析参数，然后调用这里。
 
-use std::fs::File;
+use std::ffi::OsString;
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Chain, Cursor, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use lesson_02::bytes_literal;
 use support::{is_timeout, say};
+
+pub mod teardown;
 
 #[allow(unused_variables, unused_imports, unused_mut, dead_code)]
 #[path = "../exercises/mod.rs"]
@@ -44,9 +47,11 @@ pub fn serve_once(listener: &TcpListener, timeout: Duration) -> Result<()> {
     let (mut stream, peer) = listener.accept().context("接受连接失败")?;
     say(format!("客户端 {peer} 连上了"));
 
-    // 客户端连上以后一直不说话，服务端不能陪它等一辈子：读和写都设上期限。
+    // ANCHOR: timeout
+    // 客户端连上以后一直不说话，服务端不能陪它等一辈子：读和写都设上超时。
     stream.set_read_timeout(Some(timeout))?;
     stream.set_write_timeout(Some(timeout))?;
+    // ANCHOR_END: timeout
 
     // 第 5 步 recv：只读一次，最多 1024 个字节。
     let data = read_message(&mut stream).map_err(|err| explain_read_error(err, timeout))?;
@@ -66,7 +71,7 @@ pub fn serve_once(listener: &TcpListener, timeout: Duration) -> Result<()> {
 // ANCHOR_END: serve_once
 
 // ANCHOR: read_reply
-/// 读一次，最多 [`BUF_SIZE`] 个字节。读到 0 个字节表示对方已经关闭了发送方向。
+/// 读一次，最多 [`BUF_SIZE`] 个字节。读到 0 个字节表示对方已经半关闭或关闭了连接：它说完了。
 ///
 /// 注意“最多”两个字：一次 `read` 交回的是此刻已经到达的数据，
 /// 可能比对方发的少，也可能把对方的两次发送连在一起（第 08 课专门讲）。
@@ -93,6 +98,7 @@ fn read_retrying(stream: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     }
 }
 
+// ANCHOR: explain_read_error
 fn explain_read_error(err: io::Error, timeout: Duration) -> anyhow::Error {
     if is_timeout(&err) {
         anyhow!(
@@ -103,20 +109,32 @@ fn explain_read_error(err: io::Error, timeout: Duration) -> anyhow::Error {
         anyhow::Error::new(err).context("读取客户端的数据失败：客户端可能中途断开了")
     }
 }
+// ANCHOR_END: explain_read_error
 
 // ANCHOR: describe
+/// 字节形式最多显示这么多个字节、文字最多显示这么多个字符：一行放得下，再长只显示开头。
+pub const SHOWN_BYTES: usize = 32;
+/// 见 [`SHOWN_BYTES`]。
+pub const SHOWN_CHARS: usize = 16;
+
 /// 把收到的字节说给人听：先按 Python 的样子写成 bytes 字面量，再解码成文字。
 ///
 /// 网络上来的只是字节，不保证是合法的 UTF-8：坏字节显示为 �，并说明原因，绝不 panic。
 /// `what` 是第一行的开头（服务端写“收到”，客户端写“收到回复”）。
 pub fn describe(what: &str, data: &[u8]) -> Vec<String> {
+    let shown = &data[..data.len().min(SHOWN_BYTES)];
+    let more = if data.len() > SHOWN_BYTES {
+        format!("…（只显示前 {SHOWN_BYTES} 个字节）")
+    } else {
+        String::new()
+    };
     let mut lines = vec![format!(
-        "{what} {} 个字节：{}",
+        "{what} {} 个字节：{}{more}",
         data.len(),
-        bytes_literal(data)
+        bytes_literal(shown)
     )];
     if data.is_empty() {
-        lines.push("对方什么也没发就关闭了发送方向（读到 0 个字节就是“对方说完了”）".into());
+        lines.push("对方什么也没发就半关闭了连接（读到 0 个字节就是“对方说完了”）".into());
         return lines;
     }
     lines.push(text_line(data));
@@ -130,22 +148,31 @@ pub fn describe(what: &str, data: &[u8]) -> Vec<String> {
 
 /// 按 UTF-8 解码的那一行。
 pub fn text_line(data: &[u8]) -> String {
-    match std::str::from_utf8(data) {
-        Ok(text) => format!("按 UTF-8 解码：{text}"),
-        Err(err) => {
-            let lossy = String::from_utf8_lossy(data);
-            match err.error_len() {
-                // 末尾是一个没收全的字符：不是对方发错了，而是我们只读到了它的前半截。
-                None => format!(
-                    "按 UTF-8 解码：{lossy}（最后 {} 个字节是一个被截断的字符，显示为 �）",
-                    data.len() - err.valid_up_to()
-                ),
-                Some(_) => format!(
-                    "按 UTF-8 解码：{lossy}（从第 {} 个字节起不是合法的 UTF-8，坏字节显示为 �）",
-                    err.valid_up_to() + 1
-                ),
-            }
-        }
+    let lossy = String::from_utf8_lossy(data);
+    let count = lossy.chars().count();
+    let mut text: String = lossy.chars().take(SHOWN_CHARS).collect();
+    let mut notes = Vec::new();
+    if count > SHOWN_CHARS {
+        text.push('…');
+        notes.push(format!("共 {count} 个字符，只显示前 {SHOWN_CHARS} 个"));
+    }
+    if let Err(err) = std::str::from_utf8(data) {
+        notes.push(match err.error_len() {
+            // 末尾是一个没收全的字符：不是对方发错了，而是我们只读到了它的前半截。
+            None => format!(
+                "最后 {} 个字节是一个被截断的字符，显示为 �",
+                data.len() - err.valid_up_to()
+            ),
+            Some(_) => format!(
+                "从第 {} 个字节起不是合法的 UTF-8，坏字节显示为 �",
+                err.valid_up_to() + 1
+            ),
+        });
+    }
+    if notes.is_empty() {
+        format!("按 UTF-8 解码：{text}")
+    } else {
+        format!("按 UTF-8 解码：{text}（{}）", notes.join("；"))
     }
 }
 // ANCHOR_END: describe
@@ -157,11 +184,13 @@ pub fn send_and_receive(stream: &mut TcpStream, text: &str) -> Result<Reply> {
     stream
         .write_all(text.as_bytes())
         .context("发送失败：服务端可能已经关闭了连接")?;
-    // 关闭发送方向，服务端的 read 会读到 0 个字节，知道我们说完了；我们仍然可以接收。
+    // 半关闭：只关掉我们的发送方向。服务端的 read 会读到 0 个字节，知道我们说完了；
+    // 我们仍然可以接收。
     // 这一步失败只说明连接已经断了，下面的读会报告真正的原因。
     let _ = stream.shutdown(Shutdown::Write);
 
     let timeout = stream.read_timeout().ok().flatten();
+    // ANCHOR: read_to_eof
     let mut bytes = Vec::new();
     let mut buf = [0u8; BUF_SIZE];
     // 回复可能分几次到达，所以一直读到 0（服务端关闭了连接）为止。
@@ -181,6 +210,7 @@ pub fn send_and_receive(stream: &mut TcpStream, text: &str) -> Result<Reply> {
             Err(err) => return Err(explain_reply_error(err, timeout)),
         }
     }
+    // ANCHOR_END: read_to_eof
     if bytes.is_empty() {
         bail!("服务端没有回复任何内容就关闭了连接");
     }
@@ -319,28 +349,164 @@ pub fn http_get<'a, S: Read + Write>(stream: &'a mut S, request: &str) -> Result
     })
 }
 
-/// 把正文存进文件，返回字节数。中途出错时删掉写了一半的文件。
-pub fn save_body(body: &mut impl Read, path: &Path) -> Result<u64> {
-    let file = File::create(path).with_context(|| format!("无法创建文件 {}", path.display()))?;
-    let mut out = BufWriter::new(file);
-    let copied = io::copy(body, &mut out).and_then(|n| out.flush().map(|()| n));
-    match copied {
-        Ok(n) => Ok(n),
-        Err(err) => {
-            let _ = std::fs::remove_file(path);
-            let why = if is_timeout(&err) {
-                anyhow!("服务端在读超时之内没有再发数据")
-            } else {
-                anyhow::Error::new(err)
-            };
-            Err(why.context(format!(
-                "正文没有收完，已删除不完整的文件 {}",
-                path.display()
-            )))
+// ANCHOR_END: http_get
+
+// ANCHOR: check_output
+/// 连接之前先看一眼要写的文件：已经存在而没有给 `--force` 时拒绝，一个字节也不下载。
+/// 教程的 `open('baidu.html', 'wb')` 会不声不响地把同名文件清空。
+pub fn check_output(path: &Path, force: bool) -> Result<()> {
+    // symlink_metadata 不跟随符号链接：指向别处的链接也算“已经存在”，不会顺着它写过去。
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => bail!(
+            "{} 是一个文件夹，不能用来保存正文：用 --output 给一个文件名",
+            path.display()
+        ),
+        Ok(_) if !force => bail!(
+            "{} 已经存在，不会覆盖它：用 --output 换一个文件名，或者加 --force 覆盖",
+            path.display()
+        ),
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(err).with_context(|| format!("无法检查文件 {}", path.display())),
+    }
+}
+// ANCHOR_END: check_output
+
+// ANCHOR: save_body
+/// 把正文存进 `path`，返回字节数。
+///
+/// 正文先写进同一个文件夹里的临时文件；只有收完了（读到 EOF，而且和 `Content-Length`
+/// 一致）才改名成 `path`。中途出了任何错，临时文件被删掉，`path` 原来是什么还是什么。
+pub fn save_body(
+    body: &mut impl Read,
+    path: &Path,
+    expected: Option<u64>,
+    force: bool,
+) -> Result<u64> {
+    let untouched = if path.exists() {
+        format!("原来的 {} 没有改动", path.display())
+    } else {
+        format!("没有保存 {}", path.display())
+    };
+    let mut temp = TempFile::create_next_to(path)?;
+    let size = temp.fill_from(body).map_err(|err| {
+        let why = if is_timeout(&err) {
+            anyhow!("服务端在读超时之内没有再发数据")
+        } else if err.kind() == io::ErrorKind::ConnectionReset {
+            anyhow::Error::new(err).context("连接被服务端重置")
+        } else {
+            anyhow::Error::new(err)
+        };
+        why.context(format!("正文没有收完，{untouched}"))
+    })?;
+    // 服务端中途断开时，读到的 EOF 看起来和“发完了”一样；响应头里的长度能揭穿它。
+    if let Some(expected) = expected {
+        ensure!(
+            size <= expected,
+            "正文比响应头说的长：响应头说有 {expected} 个字节，却收到了 {size} 个；{untouched}"
+        );
+        ensure!(
+            size == expected,
+            "正文不完整：响应头说有 {expected} 个字节，只收到 {size} 个；{untouched}"
+        );
+    }
+    temp.put_in_place(path, force)?;
+    Ok(size)
+}
+
+/// 正文的临时文件：`.<文件名>.<进程号>-<序号>.part`，和目标在同一个文件夹里，
+/// 这样改名只是改一个目录项，不会跨文件系统复制。被丢弃时（出错、panic）自己删掉。
+struct TempFile {
+    path: PathBuf,
+    file: File,
+    /// 已经改名成目标文件了：不要再删。
+    placed: bool,
+}
+
+impl TempFile {
+    fn create_next_to(target: &Path) -> Result<TempFile> {
+        let name = target
+            .file_name()
+            .with_context(|| format!("{} 不是一个文件名", target.display()))?;
+        let dir = match target.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        for n in 0..100 {
+            let mut temp_name = OsString::from(".");
+            temp_name.push(name);
+            temp_name.push(format!(".{}-{n}.part", std::process::id()));
+            let path = dir.join(temp_name);
+            // create_new：名字已经被占用（哪怕是一个符号链接）就失败，绝不打开别人的文件。
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(file) => {
+                    return Ok(TempFile {
+                        path,
+                        file,
+                        placed: false,
+                    })
+                }
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(err) => {
+                    return Err(err)
+                        .with_context(|| format!("无法在 {} 里创建临时文件", dir.display()))
+                }
+            }
+        }
+        bail!("无法在 {} 里创建临时文件：名字都被占用了", dir.display())
+    }
+
+    /// 把正文全部写进临时文件并落到磁盘上。
+    fn fill_from(&mut self, body: &mut impl Read) -> io::Result<u64> {
+        let mut out = BufWriter::new(&self.file);
+        let size = io::copy(body, &mut out)?;
+        out.flush()?;
+        drop(out);
+        // 先确认字节真的写到了磁盘上，再改名：否则断电后可能留下一个名字对、内容空的文件。
+        self.file.sync_all()?;
+        Ok(size)
+    }
+
+    fn put_in_place(&mut self, target: &Path, force: bool) -> Result<()> {
+        let failed = || {
+            format!(
+                "无法把临时文件 {} 改名为 {}",
+                self.path.display(),
+                target.display()
+            )
+        };
+        if force {
+            fs::rename(&self.path, target).with_context(failed)?;
+            self.placed = true;
+            return Ok(());
+        }
+        // 不覆盖：hard_link 在目标已经存在时失败，“检查”和“创建”是同一步，
+        // 下载期间别人新建的同名文件也不会被换掉。之后临时的名字在 drop 时删掉。
+        match fs::hard_link(&self.path, target) {
+            Ok(()) => Ok(()),
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => bail!(
+                "{} 在下载期间被别的程序创建了，不会覆盖它（加 --force 覆盖）",
+                target.display()
+            ),
+            // 有的文件系统不支持硬链接：退回到“再检查一次，然后改名”。
+            Err(_) => {
+                check_output(target, false)?;
+                fs::rename(&self.path, target).with_context(failed)?;
+                self.placed = true;
+                Ok(())
+            }
         }
     }
 }
-// ANCHOR_END: http_get
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.placed {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+// ANCHOR_END: save_body
 
 /// 响应头的各行（按 `\r\n` 分开）。响应头应当是 ASCII，万一不是也照样显示。
 pub fn head_lines(head: &[u8]) -> Vec<String> {

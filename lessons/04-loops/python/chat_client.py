@@ -21,7 +21,7 @@ def send():
         if not data or data == b"exit":
             break
         sock.sendall(data + b"\n")
-    # 只关发送方向：服务端读到 EOF 后关闭连接，下面的 for 循环随之结束。
+    # 半关闭：服务端读到 EOF 后关闭连接，下面的 for 循环随之结束。
     # 不需要教程里那个全局的 running 变量。
     sock.shutdown(socket.SHUT_WR)
 

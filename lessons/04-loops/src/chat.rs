@@ -17,7 +17,9 @@ use crate::{preview, Log};
 /// 新来的人能看到的最近消息条数。
 pub const HISTORY: usize = 20;
 
-/// 给一个成员写消息最多等多久。一个不读消息的成员不能让整个聊天室卡住：超时就请它离开。
+/// 给一个成员写消息最多等多久，超时就请它离开。
+/// 注意：写的时候拿着聊天室的锁（`broadcast` 和 `Room::join` 都是这样），所以一个不读消息的成员
+/// 会让整个聊天室停顿：每遇到一个这样的成员，最长停这么久。
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
 struct Member {
@@ -222,7 +224,7 @@ fn send_lines(writer: TcpStream, mut input: impl BufRead, done: &AtomicBool) {
         }
     }
     done.store(true, Ordering::SeqCst);
-    // 只关发送方向：服务端读到 EOF，而我们还能收到它最后的消息。
+    // 半关闭：服务端读到 EOF，而我们还能收到它最后的消息。
     let _ = writer.shutdown(Shutdown::Write);
 }
 

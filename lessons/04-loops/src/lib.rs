@@ -48,7 +48,7 @@ pub fn no_log(_: &str) {}
 /// 练习 2 里“处理一个连接”的函数：几个线程要共用它，所以放在 `Arc` 里，并且要求 `Send + Sync`。
 pub type Handler = Arc<dyn Fn(TcpStream) + Send + Sync>;
 
-/// 连接服务端，带连接期限和读写期限。
+/// 连接服务端，带连接超时和读写超时。
 ///
 /// 和 `support::connect` 做的事一样，只是连不上时说出该启动**哪一个**服务端：
 /// 这一课有三个服务端，`threaded-client` 要配 `threaded-server`，`chat-client` 要配 `chat-server`。

@@ -45,15 +45,19 @@ pub fn serve_forever(listener: &TcpListener, idle: Duration, log: Log) {
 /// 关键在读到 0 字节（`None`）：对方关闭后，每次读都会**立刻**返回 0 字节，
 /// 所以读到 0 就必须离开循环，否则这个循环会一直空转（见 [`empty_reads_of_naive_loop`]）。
 pub fn serve_client(stream: &TcpStream, idle: Duration, log: Log) -> io::Result<u64> {
-    // 一个一直不说话的客户端会挡住所有排队的人，所以读写都有期限。
+    // ANCHOR: idle
+    // 一个一直不说话的客户端会挡住所有排队的人，所以读写都有超时。
     stream.set_read_timeout(Some(idle))?;
     stream.set_write_timeout(Some(idle))?;
+    // ANCHOR_END: idle
     let mut buf = [0u8; RECV_SIZE];
     let mut count = 0;
     loop {
+        // ANCHOR: eof
         let Some(data) = recv_message(&mut &*stream, &mut buf)? else {
             return Ok(count); // 0 字节：对方关闭了连接
         };
+        // ANCHOR_END: eof
         count += 1;
         // 手敲消息的人（nc、telnet）按回车会带上一个换行符，它不算内容。
         let data = strip_newline(data);

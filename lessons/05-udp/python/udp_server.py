@@ -19,11 +19,16 @@ print("UDP 服务端 正在监听 %s:%d" % (host, port), flush=True)
 while True:
     # 一次收一个完整的数据报，同时知道是谁发来的。
     data, addr = s.recvfrom(args.buffer)
-    # 坏字节换成 U+FFFD，而不是抛出 UnicodeDecodeError 让服务端退出。
-    text = data.decode("utf-8", errors="replace")
-    line = "收到 %s:%d 的 %d 字节：%s" % (addr[0], addr[1], len(data), text)
-    if not data:
-        line += "（空数据报，照样回答）"
-    print(line, flush=True)
-    s.sendto(("Hello, %s!" % text).encode("utf-8"), addr)
+    try:
+        text = data.decode("utf-8")
+        reply = ("Hello, %s!" % text).encode("utf-8")
+        note = "（空数据报，照样回答）" if not data else ""
+    except UnicodeDecodeError:
+        # 不让异常结束服务端，也不把坏字节换成 U+FFFD 塞进回答（那样回答比请求大三倍）：
+        # 只回一句简短的错误。
+        text = data.decode("utf-8", errors="replace")
+        reply = "错误：不是合法的 UTF-8".encode("utf-8")
+        note = "（不是合法的 UTF-8，只回答一句简短的错误）"
+    print("收到 %s:%d 的 %d 字节：%s%s" % (addr[0], addr[1], len(data), text, note), flush=True)
+    s.sendto(reply, addr)
 # ANCHOR_END: server

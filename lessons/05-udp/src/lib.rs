@@ -29,29 +29,39 @@ pub const DEFAULT_BUFFER: usize = 1024;
 pub const MAX_PAYLOAD: usize = 65_507;
 
 // ANCHOR: greet
-/// 服务端对一个数据报的回答：`Hello, <数据>!`。
+/// 服务端对一个数据报的回答。
 pub struct Greeting {
     /// 要寄回去的字节。
     pub reply: Vec<u8>,
-    /// 收到的数据按 UTF-8 解出的文字（坏字节已换成 U+FFFD）。
+    /// 收到的数据按 UTF-8 解出的文字（坏字节换成 U+FFFD，只用来打印日志）。
     pub text: String,
-    /// 数据是不是合法的 UTF-8；不是的话，服务端会在日志里说明。
+    /// 数据不是合法的 UTF-8：回答的是 [`NOT_UTF8_REPLY`]，不是 `Hello, …!`。
     pub lossy: bool,
 }
 
+/// 收到的不是合法 UTF-8 时的回答：短短一句，和请求有多长无关。
+pub const NOT_UTF8_REPLY: &str = "错误：不是合法的 UTF-8";
+
 /// 根据收到的字节拼出回答。
 ///
-/// 教程的 Python 服务端写的是 `b'Hello, %s!' % data`，把收到的字节原样塞进回答。
-/// 这里先按 UTF-8 解码：坏字节换成替换字符 `�`（U+FFFD），不会 panic，也不会把坏字节
-/// 转发给别人。空数据报也是一个合法的数据报，它得到的回答是 `Hello, !`。
+/// 教程的 Python 服务端写的是 `b'Hello, %s!' % data`，把收到的字节原样塞进回答；
+/// 另一篇教程先 `data.decode('utf-8')`，一个坏字节就让整个服务端退出。这里先按 UTF-8 解码：
+/// - 解得开，回答 `Hello, <文字>!`，只比请求多 8 字节；空数据报也是合法的数据报，回答 `Hello, !`；
+/// - 解不开，既不退出，也不把坏字节换成 `�` 塞进回答：一个坏字节是 1 字节，`�` 却是 3 字节，
+///   1024 个坏字节会换来 3080 字节的回答。UDP 的源地址可以伪造，回答比请求大得多的服务端
+///   会被人拿来放大流量、砸向别人，所以这里只回答一句固定的 [`NOT_UTF8_REPLY`]。
 pub fn greet(data: &[u8]) -> Greeting {
-    let text = String::from_utf8_lossy(data);
-    let lossy = matches!(text, std::borrow::Cow::Owned(_));
-    let text = text.into_owned();
-    Greeting {
-        reply: reply_text(&text).into_bytes(),
-        text,
-        lossy,
+    match std::str::from_utf8(data) {
+        Ok(text) => Greeting {
+            reply: reply_text(text).into_bytes(),
+            text: text.to_string(),
+            lossy: false,
+        },
+        Err(_) => Greeting {
+            reply: NOT_UTF8_REPLY.as_bytes().to_vec(),
+            text: String::from_utf8_lossy(data).into_owned(),
+            lossy: true,
+        },
     }
 }
 
@@ -72,9 +82,12 @@ pub struct Datagram {
 
 /// 用 `buffer` 字节的缓冲区收一个数据报（会一直等，直到收到为止或出错）。
 ///
-/// 数据报比缓冲区大时，Linux 和 macOS 把放不下的部分**悄悄丢掉**，`recv_from` 照常返回，
-/// 看不出少了东西；Windows 则返回错误 WSAEMSGSIZE。为了能告诉读者“被截断了”，
-/// 这里多要一个字节：如果连这多出来的一个字节也被填满，说明数据报至少有 `buffer + 1` 字节，
+/// 数据报比缓冲区大时，放不下的部分被系统丢掉，不会留到下一次读。系统其实报告了这件事：
+/// `recvmsg` 在 `msg_flags` 里置上 `MSG_TRUNC`（Linux 上给 `recv` 传 `MSG_TRUNC` 标志，
+/// 返回的是数据报原本的长度），Windows 则让这次接收返回错误 WSAEMSGSIZE。但 std 的
+/// `recv_from` 调用的是标志为 0 的 `recvfrom`，只返回拷进缓冲区的字节数，在 Linux 和 macOS 上
+/// 这个报告到不了我们手里。所以这里用一个只靠 std、在哪里都成立的办法：多要一个字节。
+/// 如果连这多出来的一个字节也被填满，说明数据报至少有 `buffer + 1` 字节，
 /// 我们只留下前 `buffer` 个，并记下它被截断了。
 pub fn receive(socket: &UdpSocket, buffer: usize) -> io::Result<Datagram> {
     let mut buf = vec![0u8; buffer + 1];
@@ -206,12 +219,15 @@ pub fn serve(
 fn describe(datagram: &Datagram, greeting: &Greeting, buffer: usize) -> String {
     let from = datagram.from;
     let size = datagram.data.len();
-    let mut line = format!("收到 {from} 的 {size} 字节：{}", greeting.text);
+    let mut line = format!(
+        "收到 {from} 的 {size} 字节：{}",
+        preview(greeting.text.as_bytes())
+    );
     if size == 0 {
         line.push_str("（空数据报，照样回答）");
     }
     if greeting.lossy {
-        line.push_str("（不是合法的 UTF-8，坏字节换成了 �）");
+        line.push_str("（不是合法的 UTF-8，只回答一句简短的错误）");
     }
     if datagram.truncated {
         line.push_str(&format!(
@@ -241,6 +257,32 @@ pub fn client_socket(server: SocketAddr) -> io::Result<UdpSocket> {
     Ok(socket)
 }
 // ANCHOR_END: client_socket
+
+/// 最多重发几次（命令行 `--retries` 的上限）。
+pub const MAX_RETRIES: u32 = 100;
+
+/// 每次最多等多久（命令行 `--timeout-ms` 的上限）。
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(60);
+
+// ANCHOR: in_range
+/// 给 clap 用的取值检查：`flag` 的值要能解析成 `T`，并且在 `lo..=hi` 之内。
+///
+/// 检查放在解析参数的时候，错的值根本进不了程序：`--retries 4294967295` 不会在
+/// `retries + 1` 处溢出，`--timeout-ms` 太大也不会让 `Instant + Duration` 溢出。
+pub fn in_range<T>(
+    flag: &'static str,
+    lo: T,
+    hi: T,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+where
+    T: std::str::FromStr + PartialOrd + fmt::Display + Copy + Send + Sync + 'static,
+{
+    move |text| match text.parse::<T>() {
+        Ok(value) if lo <= value && value <= hi => Ok(value),
+        _ => Err(format!("{flag} 应当在 {lo} 到 {hi} 之间，而不是 {text}")),
+    }
+}
+// ANCHOR_END: in_range
 
 /// 提问的耐心：每次等多久、最多重发几次。
 #[derive(Debug, Clone, Copy)]
@@ -367,7 +409,13 @@ pub fn ask(
     // 回答可能比问题长，缓冲区按最大的数据报准备，免得把回答截断。
     let mut buf = vec![0u8; MAX_PAYLOAD + 1];
     let (mut refused, mut mismatched) = (0, 0);
-    let attempts = retry.retries + 1;
+    // 第一次加上重发的次数；retries 就算是 u32::MAX 也不会溢出。
+    let attempts = retry.retries.saturating_add(1);
+    // 超过 MAX_TIMEOUT 的按 MAX_TIMEOUT 算：`Instant::now() + timeout` 因此永远不会溢出。
+    let retry = Retry {
+        timeout: retry.timeout.min(MAX_TIMEOUT),
+        ..retry
+    };
     for attempt in 1..=attempts {
         let sent = if connected {
             socket.send(question.as_bytes())
@@ -417,7 +465,7 @@ enum Wait {
     TimedOut { mismatched: u32 },
 }
 
-/// 在 `timeout` 之内等一个对得上的回答。丢掉的数据报不会延长等待：期限从发送时算起。
+/// 在 `timeout` 之内等一个对得上的回答。丢掉的数据报不会延长等待：超时从发送时算起。
 fn wait_for_answer(
     socket: &UdpSocket,
     server: SocketAddr,

@@ -24,7 +24,7 @@ while True:
     f.write("Return your msg:" + text)
     f.flush()  # 不 flush，回复就留在 f 的缓冲区里
     # ANCHOR_END: makefile
-    # 先关闭发送方向，再读掉对方多发的字节，避免带着未读数据 close 引起 RST。
+    # 先半关闭，再读掉对方多发的字节，避免带着未读数据 close 引起 RST。
     conn.shutdown(socket.SHUT_WR)
     try:
         while conn.recv(4096):

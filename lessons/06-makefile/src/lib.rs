@@ -39,6 +39,11 @@ pub const DEFAULT_IDLE_SECS: u64 = 30;
 /// 行服务端接受的最长一行（字节）。没有上限的 `read_line` 会被一个不发换行的对方撑爆内存。
 pub const MAX_LINE: usize = 64 * 1024;
 
+/// 客户端读一个回复（`l06-line-client` 是一行回复）最多读这么多字节。
+/// 服务端的回复只比发出去的话多一个前缀，行服务端的一行又不超过 [`MAX_LINE`]；
+/// 不设上限的 `read_to_end` / `read_line` 会把一个不停发字节的对方整个读进内存。
+pub const MAX_REPLY: usize = 2 * MAX_LINE;
+
 /// `l06-server --buffer` 的上限（1 MiB）：读缓冲区是每个连接预先分配的，不能由一个参数随意撑大。
 pub const MAX_BUFFER: usize = 1 << 20;
 
@@ -130,7 +135,7 @@ pub fn read_chars(reader: &mut impl BufRead, n: usize) -> io::Result<String> {
 /// 可以亲眼验证 [`read_chars`] 不怕字符被切开。
 pub fn serve_makefile(stream: TcpStream, idle: Duration, capacity: usize) -> io::Result<()> {
     let peer = stream.peer_addr()?;
-    // 一直不说话的客户端不能永远占着这个连接：读和写都有期限。
+    // 一直不说话的客户端不能永远占着这个连接：读和写都有超时。
     stream.set_read_timeout(Some(idle))?;
     stream.set_write_timeout(Some(idle))?;
     // makefile(mode='rw') 的 Rust 写法：同一条连接的两个句柄，一个包成带缓冲的读者，
@@ -170,11 +175,12 @@ pub fn serve_makefile(stream: TcpStream, idle: Duration, capacity: usize) -> io:
 // ANCHOR_END: serve_makefile
 
 // ANCHOR: linger
-/// 回复之后，先关闭自己的发送方向，再把对方多发的字节读掉，最后才关闭连接。
+/// 回复之后，先半关闭，再把对方多发的字节读掉，最后才关闭连接。
 ///
-/// 教程的服务端读了 10 个字符就 `close()`。如果对方多发了内容、还没被读走，
-/// Linux 会用 RST 而不是正常的 FIN 结束连接，对方可能连已经到达的回复都读不到，
-/// 只看到 “Connection reset by peer”。先 `shutdown(Write)` 让对方读到 EOF，
+/// 教程的服务端读了 10 个字符就 `close()`。如果对方多发的内容还没被读走，
+/// Linux 会用 RST 而不是正常的 FIN 结束连接：对方读完回复，等来的不是 EOF 而是
+/// “Connection reset by peer”，读到 EOF 才算完的客户端（`read_to_end`、Python 的 `f.read()`）
+/// 会报错，连已经收到的回复一起丢掉。先 `shutdown(Write)` 让对方读到 EOF，
 /// 再读掉剩下的（有上限、有超时），连接就能体面地结束。
 pub fn linger(stream: &TcpStream, rfile: BufReader<TcpStream>) {
     let _ = stream.shutdown(Shutdown::Write);
@@ -185,8 +191,9 @@ pub fn linger(stream: &TcpStream, rfile: BufReader<TcpStream>) {
 // ANCHOR: ask
 /// 客户端的一问一答：发出 `msg`，告诉服务端“我说完了”，读回复直到服务端关闭连接。
 ///
-/// 为什么要 `shutdown(Write)`：消息不足 10 个字符时，服务端的 `read_chars` 还在等下文；
-/// 关闭发送方向后它读到 EOF，就拿已经收到的部分作答，和 Python 的 `f.read(10)` 一样。
+/// 为什么要半关闭（`shutdown(Write)`）：消息不足 10 个字符时，服务端的 `read_chars` 还在等下文；
+/// 半关闭后它读到 EOF，就拿已经收到的部分作答，和 Python 的 `f.read(10)` 一样。
+/// 回复最多读 [`MAX_REPLY`] 字节：超过了还没完，就不是这个服务端会给的回复，报错停下。
 pub fn ask(stream: &TcpStream, msg: &str) -> io::Result<Vec<u8>> {
     let mut wfile = BufWriter::new(stream);
     wfile.write_all(msg.as_bytes())?;
@@ -194,7 +201,15 @@ pub fn ask(stream: &TcpStream, msg: &str) -> io::Result<Vec<u8>> {
     wfile.flush()?;
     stream.shutdown(Shutdown::Write)?;
     let mut reply = Vec::new();
-    BufReader::new(stream).read_to_end(&mut reply)?;
+    // 多读 1 个字节，用来发现“超过了上限”。
+    BufReader::new(stream)
+        .take(MAX_REPLY as u64 + 1)
+        .read_to_end(&mut reply)?;
+    if reply.len() > MAX_REPLY {
+        return Err(invalid(format!(
+            "回复超过了 {MAX_REPLY} 字节还没有结束，不再读下去（makefile 服务端的回复只有几十个字节，连上的是它吗？）"
+        )));
+    }
     Ok(reply)
 }
 // ANCHOR_END: ask
@@ -316,7 +331,7 @@ pub fn serve_lines(stream: TcpStream, idle: Duration, flush_each: bool) -> io::R
 // ANCHOR: chat_lines
 /// 行客户端：把 `input` 的每一行发给服务端，等它的回复再发下一行；空行或 EOF 结束。
 ///
-/// 等回复有期限（连接上设置的读超时）。等不到时不直接放弃，而是关闭发送方向再看一眼：
+/// 等回复有超时（连接上设置的读超时）。等不到时不直接放弃，而是半关闭再看一眼：
 /// 如果回复这时才“迟到”，说明它一直躺在服务端的缓冲区里——服务端忘了 flush。
 pub fn chat_lines(stream: &TcpStream, input: impl BufRead, timeout: Duration) -> Result<()> {
     let mut rfile = BufReader::new(stream);
@@ -329,30 +344,42 @@ pub fn chat_lines(stream: &TcpStream, input: impl BufRead, timeout: Duration) ->
         support::say(format!("发送：{line}"));
         let sent = writeln!(wfile, "{line}").and_then(|()| wfile.flush());
         sent.context("发送失败，服务端断开了连接。重新启动它：just lesson 06 line-server")?;
-        let mut reply = String::new();
-        match rfile.read_line(&mut reply) {
-            Ok(0) => bail!("服务端还没回复就关闭了连接"),
-            Ok(_) => support::say(format!("收到：{}", reply.trim_end())),
+        match next_line(&mut rfile, MAX_REPLY) {
+            Ok(Line::Eof) => bail!("服务端还没回复就关闭了连接"),
+            Ok(reply) => support::say(format!("收到：{}", reply_text(reply)?)),
             Err(e) if support::is_timeout(&e) => {
                 support::say(format!(
-                    "等了 {} 秒也没收到回复。关闭发送方向，看看服务端收尾时会不会把回复吐出来……",
+                    "等了 {} 秒也没收到回复。半关闭，看看服务端收尾时会不会把回复吐出来……",
                     timeout.as_secs()
                 ));
-                stream
-                    .shutdown(Shutdown::Write)
-                    .context("关闭发送方向失败")?;
-                for late in rfile.lines() {
-                    support::say(format!("迟到的回复：{}", late.context("读迟到的回复失败")?));
+                stream.shutdown(Shutdown::Write).context("半关闭失败")?;
+                // 迟到的回复也有上限：一共最多读 MAX_REPLY 字节。
+                let mut late = rfile.take(MAX_REPLY as u64);
+                while let Ok(reply) = next_line(&mut late, MAX_REPLY) {
+                    if reply == Line::Eof {
+                        break;
+                    }
+                    support::say(format!("迟到的回复：{}", reply_text(reply)?));
                 }
                 bail!("服务端没有及时回复：回复一直留在它的缓冲区里，它是不是忘了 flush？");
             }
             Err(e) => return Err(e).context("读回复失败"),
         }
     }
-    // 告诉服务端“我说完了”，它读到 EOF 就会结束这个连接。
-    stream
-        .shutdown(Shutdown::Write)
-        .context("关闭发送方向失败")?;
+    // 告诉服务端“我说完了”（半关闭），它读到 EOF 就会结束这个连接。
+    stream.shutdown(Shutdown::Write).context("半关闭失败")?;
     Ok(())
+}
+
+/// 行客户端收到的一行回复，变成可以打印的文字；太长的一行是错误，不再读下去。
+fn reply_text(reply: Line) -> Result<String> {
+    Ok(match reply {
+        Line::Text(text) => text,
+        Line::NotUtf8 => "（这一行不是合法的 UTF-8）".to_string(),
+        Line::TooLong => bail!(
+            "服务端的一行回复超过了 {MAX_REPLY} 字节还没有换行，不再读下去（行服务端的回复只比你发的那一行长 16 个字节）"
+        ),
+        Line::Eof => String::new(),
+    })
 }
 // ANCHOR_END: chat_lines

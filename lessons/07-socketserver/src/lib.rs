@@ -98,6 +98,33 @@ pub struct MyHandlerOptions {
     pub finished: Option<Sender<SocketAddr>>,
 }
 
+impl MyHandlerOptions {
+    /// 服务端程序用的设置；`max_clients` 是 `--max-clients`。返回设置，以及主线程用来数
+    /// “走了几个客户端”的通道的接收端。
+    ///
+    /// 只有要数的时候才建通道。一直服务（serve_forever）时没有人读它，每个连接的 finish
+    /// 却都往里放一个地址：通道越排越长，服务端每服务一个连接就大几十个字节，永不回收。
+    pub fn for_server(
+        idle_timeout: Option<Duration>,
+        panic_on: Option<String>,
+        max_clients: Option<usize>,
+    ) -> (MyHandlerOptions, Option<Receiver<SocketAddr>>) {
+        let (finished, rx) = match max_clients {
+            Some(_) => {
+                let (tx, rx) = std::sync::mpsc::channel();
+                (Some(tx), Some(rx))
+            }
+            None => (None, None),
+        };
+        let options = MyHandlerOptions {
+            idle_timeout,
+            panic_on,
+            finished,
+        };
+        (options, rx)
+    }
+}
+
 // ANCHOR: my_handler
 /// 教程里的 `MyHandler`：每读到一次（最多 1024 字节），回复一次 `Your msg=<读到的>`，直到对方关闭连接。
 pub struct MyHandler {

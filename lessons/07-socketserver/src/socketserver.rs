@@ -23,7 +23,7 @@ use std::net::{
 };
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle, ThreadId};
 use std::time::Duration;
@@ -210,6 +210,15 @@ struct Control {
     stopped: Condvar,
 }
 // ANCHOR_END: handle
+
+/// 打印出来只看得到地址，就像 Python 打印 `self.server` 时看到的是一个对象。
+impl fmt::Debug for ServerHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerHandle")
+            .field("server_address", &self.control.address)
+            .finish()
+    }
+}
 
 impl ServerHandle {
     fn new(address: SocketAddr) -> ServerHandle {
@@ -522,9 +531,13 @@ impl<C: Concurrency> BaseServer<UdpTransport, C> {
 /// TCP：接受连接。
 ///
 /// 标准库的 `accept` 没有超时，会一直等下去；而 serve_forever 需要“最多等 poll_interval”。
-/// 所以由一个专门的线程阻塞在 `accept` 上，把接到的连接放进通道，
+/// 所以由一个专门的线程阻塞在 `accept` 上，把接到的连接交给通道，
 /// serve_forever 用 `recv_timeout(poll_interval)` 从通道里取——这就是一个带超时的 accept，
 /// 起到 Python 里 `selector.select(poll_interval)` 的作用，而且没有空转。
+///
+/// 通道的容量是 0：接受线程手里的连接没被取走，它就不去 accept 下一个。服务端忙不过来时，
+/// 新连接留在内核的积压队列里，队列满了内核就不再完成新的握手——这就是背压。
+/// 无界的通道会把积压队列抽干，连接全堆进程序里，对方还以为已经有人在服务它。
 pub struct TcpTransport {
     address: SocketAddr,
     incoming: Mutex<Option<Receiver<Accepted>>>,
@@ -538,7 +551,7 @@ type Accepted = io::Result<(TcpStream, SocketAddr)>;
 impl TcpTransport {
     fn new(listener: TcpListener) -> io::Result<TcpTransport> {
         let address = listener.local_addr()?;
-        let (tx, rx) = mpsc::channel();
+        let (tx, rx) = mpsc::sync_channel(0);
         let closing = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&closing);
         let acceptor = thread::Builder::new()
@@ -553,7 +566,7 @@ impl TcpTransport {
     }
 }
 
-fn accept_loop(listener: TcpListener, tx: Sender<Accepted>, closing: Arc<AtomicBool>) {
+fn accept_loop(listener: TcpListener, tx: SyncSender<Accepted>, closing: Arc<AtomicBool>) {
     loop {
         let accepted = listener.accept();
         if closing.load(Ordering::SeqCst) {
@@ -562,6 +575,7 @@ fn accept_loop(listener: TcpListener, tx: Sender<Accepted>, closing: Arc<AtomicB
             return;
         }
         let failed = accepted.is_err();
+        // 等 serve_forever 取走它才回去 accept 下一个；通道关了（server_close）就退出。
         if tx.send(accepted).is_err() {
             return;
         }
@@ -603,17 +617,18 @@ impl Transport for TcpTransport {
         if self.closing.swap(true, Ordering::SeqCst) {
             return;
         }
-        // 接受连接的线程正阻塞在 accept 上：连自己一下把它叫醒，它看到 closing 就退出。
+        // 接受连接的线程可能阻塞在 accept 上：连自己一下把它叫醒，它看到 closing 就退出。
         let woke =
             TcpStream::connect_timeout(&wake_address(self.address), Duration::from_secs(2)).is_ok();
+        // 它也可能拿着一个连接等在 send 上：关掉通道，send 失败，它就退出。
+        // 那个已经接受、还没来得及处理的连接随之丢弃：对方读到连接关闭，而不是一直等。
+        drop(lock(&self.incoming).take());
         if let Some(acceptor) = lock(&self.acceptor).take() {
             // 万一叫不醒（极少见），就不等它：它会在下一个连接到来时退出。
             if woke {
                 let _ = acceptor.join();
             }
         }
-        // 已经接受、还没来得及处理的连接随通道一起丢弃：对方读到连接关闭，而不是一直等。
-        drop(lock(&self.incoming).take());
     }
 
     fn is_closed(&self) -> bool {
@@ -706,6 +721,26 @@ impl Transport for UdpTransport {
 
     fn is_closed(&self) -> bool {
         self.closed.load(Ordering::SeqCst)
+    }
+}
+
+/// Python 的 `BaseRequestHandler` 在 `__init__` 里存下的三样东西：`self.request`（这个连接）、
+/// `self.client_address`（对方地址）、`self.server`（服务端）。不设超时，不包缓冲。
+/// 处理器把它作为一个字段组合进来；要缓冲和超时，用 [`StreamRequestHandler`]。
+#[derive(Debug)]
+pub struct BaseRequest {
+    pub request: TcpStream,
+    pub client_address: SocketAddr,
+    pub server: ServerHandle,
+}
+
+impl BaseRequest {
+    pub fn new(request: TcpStream, client_address: SocketAddr, server: ServerHandle) -> Self {
+        BaseRequest {
+            request,
+            client_address,
+            server,
+        }
     }
 }
 

@@ -4,8 +4,11 @@
 //! 客户端用 `send_messages`，计时从第一条消息写出开始，到收到服务端的总结为止。
 //! 最后两行单独看 Nagle 算法和延迟确认：长度和内容分两次写、然后等回显，每帧要等几十毫秒；
 //! 打开 TCP_NODELAY（或者像 `echo_frames` 那样先缓冲再一次写出）就没有这个等待。
+//!
+//! 开头先数一数教程的时序下粘包有多常见：服务端先问好再 recv(1024)，客户端收下问候后
+//! 连着写两条，服务端的第一次 recv 有几次把两条一起读走了。
 
-use std::io::{BufReader, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -66,6 +69,38 @@ fn run_split_writes(count: usize, nodelay: bool) -> Duration {
     elapsed
 }
 
+/// 教程的时序（两个线程代替两个进程），重复 `trials` 次，返回服务端第一次 recv 就读到
+/// 全部 24 字节的次数。
+fn tutorial_merges(trials: usize) -> usize {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("绑定回环地址");
+    let addr = listener.local_addr().unwrap();
+    let server = thread::spawn(move || {
+        let mut merged = 0;
+        for _ in 0..trials {
+            let (mut stream, _) = listener.accept().unwrap();
+            stream.write_all(b"Hello WorldAAA").unwrap();
+            let mut buf = [0u8; 1024];
+            let n = stream.read(&mut buf).unwrap();
+            if n == 24 {
+                merged += 1;
+            }
+            // 把没读到的读完再关闭：留着没读的字节关闭会发 RST。
+            stream.read_exact(&mut buf[n..24]).unwrap();
+        }
+        merged
+    });
+    for _ in 0..trials {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        let mut greeting = [0u8; 14];
+        stream.read_exact(&mut greeting).unwrap();
+        stream.write_all("我爱Python".as_bytes()).unwrap();
+        stream.write_all("我爱阿芬".as_bytes()).unwrap();
+        // 等服务端读完、关闭，再开始下一次。
+        let _ = stream.read(&mut greeting);
+    }
+    server.join().unwrap()
+}
+
 fn best(mut f: impl FnMut() -> Duration) -> Duration {
     (0..ROUNDS).map(|_| f()).min().unwrap()
 }
@@ -87,6 +122,11 @@ fn main() {
     println!(
         "回环地址上每条 {} 字节的消息，每项跑 {ROUNDS} 轮取最快的一轮（{cores} 个 CPU 核）",
         MESSAGE.len()
+    );
+    let trials = 1_000;
+    let merged = tutorial_merges(trials);
+    println!(
+        "教程的时序（先问好，再连着写两条）重复 {trials} 次：服务端第一次 recv 就读到两条的有 {merged} 次"
     );
     let n_ack = 2_000;
     let n_stream = 20_000;

@@ -80,7 +80,10 @@ where
     for conn in listener.incoming() {
         let stream = match conn {
             Ok(stream) => stream,
-            // accept 失败（比如打开的文件太多）只影响这一个连接，说一声继续。
+            // 注意：这样“说一声就继续”并不无害。accept 失败最常见的原因是打开的文件太多
+            // （EMFILE）：那个连接还排在积压队列里，下一次 accept 立刻又失败，于是这个循环
+            // 一刻不停地空转、刷屏，直到有别的连接关闭、腾出文件描述符。该做的是失败后等一会儿
+            // 再试（退避）；这里没有这样做。
             Err(e) => {
                 support::say(format_args!("接受连接失败：{e}"));
                 continue;

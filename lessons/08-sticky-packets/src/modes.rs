@@ -1,6 +1,6 @@
 //! `l08-server` / `l08-client` 的四种模式：一种把问题摆出来，三种把它解决掉。
 //!
-//! 所有模式的收尾都一样：客户端发完全部消息后关闭自己的**发送方向**（`shutdown(Write)`），
+//! 所有模式的收尾都一样：客户端发完全部消息后**半关闭**（`shutdown(Write)`，只关掉自己发送的一半），
 //! 服务端读到 EOF 就知道对方说完了，回一行总结（UTF-8 文字，以换行结尾）再关闭连接。
 //! 出错时那一行以 `错误：` 开头。
 
@@ -92,7 +92,7 @@ pub fn check_message(mode: Mode, message: &[u8]) -> Result<(), String> {
 // ANCHOR_END: check_message
 
 // ANCHOR: send
-/// 按 `mode` 把消息一条条发出去，然后关闭发送方向，返回服务端的总结。
+/// 按 `mode` 把消息一条条发出去，然后半关闭，返回服务端的总结。
 ///
 /// 每条消息都单独写一次（`flush`），和教程里每条消息一次 `send` 一样；
 /// 不同模式之间唯一的区别就是边界怎样标出。
@@ -114,7 +114,7 @@ pub fn send_messages(
         };
     }
     log(format_args!(
-        "发完了 {} 条消息，关闭发送方向（对方会读到 EOF），等服务端的总结",
+        "发完了 {} 条消息，半关闭（对方会读到 EOF），等服务端的总结",
         messages.len()
     ));
     stream.shutdown(Shutdown::Write)?;
@@ -189,7 +189,7 @@ fn read_reply(stream: &TcpStream) -> io::Result<String> {
 }
 
 // ANCHOR: receive
-/// 服务端：按 `mode` 一条条收消息，直到对方关闭发送方向，返回一句总结。
+/// 服务端：按 `mode` 一条条收消息，直到对方半关闭（读到 EOF），返回一句总结。
 ///
 /// `max` 是 line 和 length 模式下一条消息的上限；超过时返回错误，而不是无限地收下去。
 pub fn receive(stream: &TcpStream, mode: Mode, max: usize, log: Log<'_>) -> io::Result<String> {
@@ -279,7 +279,7 @@ fn receive_raw(mut stream: &TcpStream, log: Log<'_>) -> io::Result<String> {
 // ANCHOR_END: receive_raw
 
 // ANCHOR: slow_reader
-/// 等发送方说完：直到对方关闭了发送方向，或者接收缓冲区里攒够了 `limit` 字节。
+/// 等发送方说完：直到对方半关闭了连接（EOF），或者接收缓冲区里攒够了 `limit` 字节。
 /// 返回那时缓冲区里有多少字节。数据**一个字节都不取走**，之后的 read 照样读得到。
 ///
 /// `MSG_PEEK` 表示“只看不取”，`MSG_WAITALL` 让内核凑够 `limit` 字节（或遇到 EOF、

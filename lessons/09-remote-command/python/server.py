@@ -1,18 +1,52 @@
 # 第 09 课：远程执行命令的服务端（Python 版）。和 l09-server 说同一种协议：
 # 每条消息前面是 4 字节大端长度（struct.pack(">I", n)）。
-# 和教程不同，这里默认不经过 shell：shlex.split 切词，只运行允许列表里的程序。
+# 和教程不同，这里默认不经过 shell：shlex.split 切词，只运行审过的程序，参数也要审过。
 import argparse
 import os
+import re
 import shlex
+import shutil
 import signal
 import socket
 import struct
 import subprocess
+import sys
 import threading
 
 # ANCHOR: answer
-ALLOWED = {"echo", "pwd", "uname", "whoami"}
+# 审过的程序和它们能带的参数（和 Rust 版的 VETTED 一样）。None 表示任何参数都行：
+# 这些程序没有读写文件、运行别的程序的选项。date 另外接受 +格式，sleep 只接受时长。
+VETTED = {
+    "echo": None, "printf": None, "seq": None, "yes": None, "true": None, "false": None,
+    "pwd": {"-L", "-P"}, "whoami": set(), "nproc": set(),
+    "uname": {"-a", "-s", "-n", "-r", "-v", "-m", "-p", "-i", "-o"},
+    "date": {"-u", "--utc", "-R", "-I", "--iso-8601"},
+    "sleep": set(),
+}
+DEFAULT_ALLOWED = ["echo", "pwd", "uname", "whoami"]
+FIXED_PATH = "/usr/bin:/bin"  # 不看用户的 PATH，也不看当前目录
 MAX_COMMAND = 64 * 1024
+
+
+def arg_ok(program, arg):
+    if program == "date" and arg.startswith("+"):
+        return True
+    if program == "sleep":
+        return re.fullmatch(r"(\d+\.?\d*|\.\d+)[smhd]?", arg) is not None
+    rule = VETTED[program]
+    return rule is None or arg in rule
+
+
+def resolve_allowed(names):
+    """启动时把允许的程序在固定的 PATH 里找成绝对路径；不在审过的表里就拒绝启动。"""
+    paths = {}
+    for name in names:
+        path = shutil.which(name, path=FIXED_PATH) if name in VETTED else None
+        if path is None:
+            sys.exit("错误：--allow %s：只有审过的程序才能允许（%s），而且要在 %s 里找得到"
+                     % (name, " ".join(VETTED), FIXED_PATH))
+        paths[name] = path
+    return paths
 
 
 def answer(data, allowed, time_limit, max_output):
@@ -31,11 +65,18 @@ def answer(data, allowed, time_limit, max_output):
     if "/" in program:
         return ("error: 不接受带路径的程序名 %r" % program).encode()
     if program not in allowed:
-        return ("error: 不允许运行 %s，需要的话加 --allow %s" % (program, program)).encode()
+        how = ("需要的话加 --allow %s" % program if program in VETTED
+               else "%s 不在审过的程序表里，不能加进允许列表" % program)
+        return ("error: 不允许运行 %s，%s" % (program, how)).encode()
+    bad = [a for a in argv[1:] if not arg_ok(program, a)]
+    if bad:
+        return ("error: %s 不接受参数 %r" % (program, bad[0])).encode()
     try:
-        # 没有 shell=True；start_new_session 让它自成一个进程组，超时时整组杀掉。
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, start_new_session=True)
+        # 没有 shell=True；运行启动时找好的那个文件（executable），PATH 也换成固定的；
+        # start_new_session 让它自成一个进程组，超时时整组杀掉。
+        proc = subprocess.Popen(argv, executable=allowed[program], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=dict(os.environ, PATH=FIXED_PATH), start_new_session=True)
     except FileNotFoundError:
         return ("error: 找不到程序 %s" % program).encode()
     try:
@@ -83,7 +124,7 @@ def write_frame(conn, payload):
 # ANCHOR_END: frames
 
 
-def serve(conn, addr, args):
+def serve(conn, addr, args, allowed):
     peer = "%s:%d" % addr[:2]
     print(peer, "连上了", flush=True)
     conn.settimeout(60)
@@ -92,8 +133,7 @@ def serve(conn, addr, args):
             data = read_frame(conn, MAX_COMMAND)
             if data is None:
                 break
-            reply = answer(data, ALLOWED | set(args.allow), args.time_limit_ms / 1000,
-                           args.max_output)
+            reply = answer(data, allowed, args.time_limit_ms / 1000, args.max_output)
             write_frame(conn, reply)
             print(peer, "send data size", len(reply), flush=True)
     except (OSError, ValueError) as e:
@@ -111,6 +151,7 @@ def main():
     parser.add_argument("--time-limit-ms", type=int, default=5000)
     parser.add_argument("--max-output", type=int, default=1024 * 1024)
     args = parser.parse_args()
+    allowed = resolve_allowed(DEFAULT_ALLOWED + args.allow)
     sk = socket.socket()
     sk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sk.bind((args.host, args.port))
@@ -118,7 +159,7 @@ def main():
     print("服务端 正在监听 %s:%d" % sk.getsockname()[:2], flush=True)
     while True:
         conn, addr = sk.accept()
-        threading.Thread(target=serve, args=(conn, addr, args), daemon=True).start()
+        threading.Thread(target=serve, args=(conn, addr, args, allowed), daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ use colored::Colorize;
 use lesson_08::frame::{read_frame, write_frame, DEFAULT_MAX_FRAME};
 
 pub mod command;
+pub mod reap;
 pub mod run;
 pub mod server;
 

@@ -2,11 +2,19 @@
 
 use std::io::{self, ErrorKind, Read};
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
-use std::process::{Command, ExitStatus, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
+
+use nix::errno::Errno;
+use nix::sys::signal::{killpg, Signal};
+use nix::sys::wait::{waitid, Id, WaitPidFlag};
+use nix::unistd::Pid;
+
+use crate::command::FIXED_PATH;
+use crate::reap::{self, HELPER_ARG};
 
 /// 一条命令可以用多少资源。
 #[derive(Debug, Clone)]
@@ -28,7 +36,7 @@ pub enum RunOutcome {
         output: Vec<u8>,
         cut: bool,
     },
-    /// 超过时间限制，整个进程组已被杀掉。
+    /// 超过时间限制，命令和它启动的进程已被杀掉。
     TimedOut,
 }
 
@@ -57,20 +65,43 @@ pub fn read_capped(r: &mut impl Read, cap: usize) -> io::Result<(Vec<u8>, bool)>
 // ANCHOR_END: read_capped
 
 // ANCHOR: run_with_limit
-/// 直接运行 `argv[0]`（在 `PATH` 里找），参数是 `argv[1..]`，不经过任何 shell。
+/// 直接运行 `argv[0]`（服务端传来的是启动时找好的绝对路径），参数是 `argv[1..]`，不经过任何 shell。
 ///
 /// - 子进程放进**自己的进程组**（`process_group(0)`），超时时用 `killpg` 把它和它启动的
 ///   所有子进程一起杀掉，而不是只杀最外面那一个；
 /// - 标准输出和标准错误各由一个线程读：只读一个的话，另一个管道写满时子进程会卡住，
 ///   我们又在等它结束——这就是死锁；
-/// - 标准输入接到 `/dev/null`：命令想读输入时立刻读到 EOF，而不是一直等。
+/// - 标准输入接到 `/dev/null`：命令想读输入时立刻读到 EOF，而不是一直等；
+/// - `PATH` 换成固定的 [`FIXED_PATH`]：程序自己再去找别的程序时，也不会找到冒名的。
 pub fn run_with_limit(argv: &[String], limits: &Limits) -> io::Result<RunOutcome> {
     let (program, args) = argv
         .split_first()
         .ok_or_else(|| io::Error::new(ErrorKind::InvalidInput, "命令是空的"))?;
     let mut command = Command::new(program);
+    // 程序看到的自己的名字（argv[0]）仍是裸名字：出错信息写 `seq: …` 而不是 `/usr/bin/seq: …`。
+    let name = Path::new(program).file_name().unwrap_or(program.as_ref());
+    command.arg0(name).args(args);
+    prepare(&mut command, limits);
+    let child = command.spawn()?;
+    supervise(child, limits, Cleanup::Group)
+}
+
+/// 危险模式：命令交给看守进程（见 [`crate::reap`]）运行，它会杀掉命令的全部后代，
+/// 包括调用 `setsid` 逃出进程组的。`helper` 是服务端自己的可执行文件。
+pub fn run_guarded(helper: &Path, argv: &[String], limits: &Limits) -> io::Result<RunOutcome> {
+    let mut command = Command::new(helper);
+    command.arg(HELPER_ARG).args(argv);
+    prepare(&mut command, limits);
+    // 看守进程的标准输入是一根管道：关掉它就是“马上停下，杀掉一切”。
+    command.stdin(Stdio::piped());
+    let child = reap::spawn_helper(&mut command)?;
+    supervise(child, limits, Cleanup::Helper)
+}
+
+/// 两种运行方式共同的设置。
+fn prepare(command: &mut Command, limits: &Limits) {
     command
-        .args(args)
+        .env("PATH", FIXED_PATH)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -78,8 +109,21 @@ pub fn run_with_limit(argv: &[String], limits: &Limits) -> io::Result<RunOutcome
     if let Some(dir) = &limits.dir {
         command.current_dir(dir);
     }
-    let mut child = command.spawn()?;
-    let pid = child.id() as libc::pid_t;
+}
+
+/// 命令结束后怎样清理它留下的进程。
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cleanup {
+    /// 杀掉整个进程组。
+    Group,
+    /// 让看守进程杀掉全部后代，再收拾看守进程被杀时留下的孤儿。
+    Helper,
+}
+
+/// 读输出、等结束、超时就杀、最后清理。
+fn supervise(mut child: Child, limits: &Limits, cleanup: Cleanup) -> io::Result<RunOutcome> {
+    let pid = child.id();
+    let stop = child.stdin.take();
 
     let cap = limits.max_output;
     let mut stdout = child.stdout.take().expect("标准输出是管道");
@@ -88,11 +132,23 @@ pub fn run_with_limit(argv: &[String], limits: &Limits) -> io::Result<RunOutcome
     let err_reader = thread::spawn(move || read_capped(&mut stderr, cap));
 
     let finished_in_time = wait_for_exit(pid, limits.time_limit);
-    // 不论是否超时都清理整个进程组：超时时杀掉全部；按时结束时，杀掉它留在后台的子进程
-    // （比如 shell 模式里的 `sleep 100 &`）。它们还握着输出管道，不杀的话读线程永远等不到 EOF。
-    // 这时最外层的进程还没有被回收（见 wait_for_exit），进程组号不会被别的进程重用。
-    kill_group(pid);
+    if cleanup == Cleanup::Helper {
+        // 超时了：关掉看守进程的标准输入，它会杀掉命令的全部后代再退出。
+        // 它没有按时退出（不该发生）才直接杀它。
+        drop(stop);
+        if !wait_for_exit(pid, Duration::from_secs(2)) {
+            kill_group(pid);
+        }
+    } else {
+        // 不论是否超时都清理整个进程组：超时时杀掉全部；按时结束时，杀掉它留在后台的子进程。
+        // 这时最外层的进程还没有被回收（见 wait_for_exit），进程组号不会被别的进程重用。
+        kill_group(pid);
+    }
     let status = child.wait()?;
+    if cleanup == Cleanup::Helper {
+        reap::forget_helper(pid);
+        reap::kill_orphans();
+    }
 
     let (mut output, out_cut) = join_reader(out_reader)?;
     let (errors, err_cut) = join_reader(err_reader)?;
@@ -115,41 +171,24 @@ pub fn run_with_limit(argv: &[String], limits: &Limits) -> io::Result<RunOutcome
 ///
 /// 用 `waitid(…, WNOWAIT)` 只“看”不“收”：进程结束后留作僵尸，进程号和进程组号都还占着，
 /// 随后的 `killpg` 不会误杀一个碰巧拿到同一个号的新进程。真正的回收由 `child.wait()` 完成。
-fn wait_for_exit(pid: libc::pid_t, limit: Duration) -> bool {
+fn wait_for_exit(pid: u32, limit: Duration) -> bool {
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
-        loop {
-            // SAFETY: siginfo_t 是普通的 C 结构体，全零是合法的初值；waitid 只写它。
-            let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-            // SAFETY: pid 是我们自己启动、尚未回收的子进程。
-            let rc = unsafe {
-                libc::waitid(
-                    libc::P_PID,
-                    pid as libc::id_t,
-                    &mut info,
-                    libc::WEXITED | libc::WNOWAIT,
-                )
-            };
-            if rc == 0 || io::Error::last_os_error().kind() != ErrorKind::Interrupted {
-                break;
-            }
-        }
+        let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT;
+        while let Err(Errno::EINTR) = waitid(Id::Pid(Pid::from_raw(pid as i32)), flags) {}
         let _ = tx.send(());
     });
     rx.recv_timeout(limit).is_ok()
 }
 
 /// 向整个进程组发 SIGKILL。组里已经没有进程时 killpg 报错，那正是我们想要的状态，忽略即可。
-fn kill_group(pgid: libc::pid_t) {
-    // SAFETY: 只是发信号；pgid 是我们自己启动、尚未回收的子进程的进程组号。
-    unsafe {
-        libc::killpg(pgid, libc::SIGKILL);
-    }
+fn kill_group(pgid: u32) {
+    let _ = killpg(Pid::from_raw(pgid as i32), Signal::SIGKILL);
 }
 // ANCHOR_END: wait_for_exit
 
-/// 等读线程结束。进程组已经杀光，管道的写端都关了，读线程很快会读到 EOF；
-/// 只有脱离了进程组的后代（自己调用 setsid 的守护进程）还会握着管道，那时放弃等待并报错。
+/// 等读线程结束。进程都已杀光，管道的写端都关了，读线程很快会读到 EOF；
+/// 只有不是这条命令后代的进程（命令请别的服务启动的）还可能握着管道，那时放弃等待并报错。
 fn join_reader(
     reader: thread::JoinHandle<io::Result<(Vec<u8>, bool)>>,
 ) -> io::Result<(Vec<u8>, bool)> {
@@ -160,8 +199,6 @@ fn join_reader(
     match rx.recv_timeout(Duration::from_secs(2)) {
         Ok(Ok(result)) => result,
         Ok(Err(_)) => Err(io::Error::other("读输出的线程意外 panic")),
-        Err(_) => Err(io::Error::other(
-            "命令留下了脱离进程组的后台进程，输出管道一直没有关闭",
-        )),
+        Err(_) => Err(io::Error::other("命令留下的进程一直握着输出管道，没有关闭")),
     }
 }

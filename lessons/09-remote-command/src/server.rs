@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use lesson_08::frame::{read_frame, write_frame};
 
-use crate::command::{check_program, explain, split_command_line};
-use crate::run::{run_with_limit, Limits, RunOutcome};
+use crate::command::{check_command, explain, split_command_line, Allowed};
+use crate::run::{run_guarded, run_with_limit, Limits, RunOutcome};
 use support::pace::{Paced, MIN_RATE};
 
 /// 命令输出为空时的回答，和教程一样。
@@ -25,11 +25,20 @@ pub const UNFRAMED_READ: usize = 1024;
 /// 服务端怎样运行命令。
 #[derive(Debug, Clone)]
 pub struct Policy {
-    /// 允许运行的程序（裸名字）。
-    pub allowed: Vec<String>,
+    /// 允许运行的程序（审过的程序，带着启动时找好的绝对路径）。
+    pub allowed: Vec<Allowed>,
     /// 危险模式：整行交给 `sh -c`，和教程的 `shell=True` 一样。此时允许列表不起作用。
-    pub dangerous_shell: bool,
+    pub dangerous_shell: Option<Shell>,
     pub limits: Limits,
+}
+
+/// 危险模式用到的两个程序，都在启动时找好。
+#[derive(Debug, Clone)]
+pub struct Shell {
+    /// `sh` 的绝对路径（在固定的 PATH 里找到的）。
+    pub sh: std::path::PathBuf,
+    /// 看守进程：服务端自己的可执行文件（见 [`crate::reap`]）。
+    pub helper: std::path::PathBuf,
 }
 
 /// 对一条命令的回答。
@@ -65,26 +74,32 @@ pub fn answer(command: &[u8], policy: &Policy) -> Reply {
     if line.is_empty() {
         return Reply::Error("命令是空的".into());
     }
-    let argv: Vec<String> = if policy.dangerous_shell {
+    let outcome = if let Some(shell) = &policy.dangerous_shell {
         // 教程的做法：整行交给 shell 解释。`;`、`|`、`$(…)` 都会生效——这正是危险所在。
-        vec!["sh".into(), "-c".into(), line.into()]
+        let argv = [shell.sh.display().to_string(), "-c".into(), line.into()];
+        run_guarded(&shell.helper, &argv, &policy.limits)
     } else {
         let words = match split_command_line(line) {
             Ok(words) => words,
             Err(why) => return Reply::Error(why),
         };
         let program = words.first().map(String::as_str).unwrap_or("");
-        if let Err(refusal) = check_program(program, &policy.allowed) {
-            return Reply::Error(explain(&refusal, program, &policy.allowed));
-        }
-        words
+        let allowed = match check_command(&words, &policy.allowed) {
+            Ok(allowed) => allowed,
+            Err(refusal) => return Reply::Error(explain(&refusal, program, &policy.allowed)),
+        };
+        // 运行启动时找好的那个文件，而不是再按名字找一遍。
+        let mut argv = vec![allowed.path.display().to_string()];
+        argv.extend_from_slice(&words[1..]);
+        run_with_limit(&argv, &policy.limits)
     };
-    match run_with_limit(&argv, &policy.limits) {
+    let name = line.split_whitespace().next().unwrap_or(line);
+    match outcome {
         Ok(outcome) => describe(outcome, &policy.limits),
         Err(e) if e.kind() == ErrorKind::NotFound => {
-            Reply::Error(format!("找不到程序 {}：它不在服务端的 PATH 里", argv[0]))
+            Reply::Error(format!("找不到程序 {name}：启动服务端之后它被删掉了？"))
         }
-        Err(e) => Reply::Error(format!("无法运行 {}：{e}", argv[0])),
+        Err(e) => Reply::Error(format!("无法运行 {name}：{e}")),
     }
 }
 
@@ -229,7 +244,8 @@ pub fn serve_forever(listener: TcpListener, policy: Policy, options: ServeOption
     let policy = Arc::new(policy);
     let active = Arc::new(AtomicUsize::new(0));
     for conn in listener.incoming() {
-        // accept 失败（比如文件描述符暂时用完）只影响这一次，继续接受下一个。
+        // accept 失败时跳过，接着接受下一个。注意这不是“只影响这一个连接”：文件描述符用完
+        // （EMFILE）时，那个连接还排在积压队列里，下一次 accept 会立刻同样失败，这个循环就空转起来。
         let Ok(stream) = conn else { continue };
         if active.fetch_add(1, Ordering::SeqCst) >= options.max_clients {
             active.fetch_sub(1, Ordering::SeqCst);
@@ -245,6 +261,7 @@ pub fn serve_forever(listener: TcpListener, policy: Policy, options: ServeOption
 }
 // ANCHOR_END: serve_forever
 
+// ANCHOR: serve_one
 /// 服务一个客户端；出了什么问题都只记一行日志，不影响别的客户端。
 fn serve_one(stream: TcpStream, policy: &Policy, options: ServeOptions) {
     let peer = stream
@@ -264,6 +281,7 @@ fn serve_one(stream: TcpStream, policy: &Policy, options: ServeOptions) {
         Err(e) => support::say(format!("{peer} {}", describe_error(&e))),
     }
 }
+// ANCHOR_END: serve_one
 
 /// 客户端太多时：回一帧说明，然后关闭。
 fn refuse_busy(mut stream: TcpStream, max: usize) {

@@ -1,7 +1,7 @@
 """第 10 课的 Python 对照：上传客户端。
 
 和教程一样每次读 1024 字节、sendall 出去；不同的是请求头末尾多了一个换行，
-发完后关闭发送方向，再读服务端的回答，核对 SHA-256。
+发完后读服务端的回答（服务端收够字节就回答，不用半关闭），核对 SHA-256。
 用法：python3 upload_client.py [--host 127.0.0.1] [--port 8898] 文件路径 [--as 名字]
 """
 
@@ -36,7 +36,6 @@ def main():
             sha.update(data)
             sk.sendall(data)
             has_sent += len(data)
-    sk.shutdown(socket.SHUT_WR)  # 告诉服务端：后面没有了
     reply = sk.makefile("rb").readline().decode("utf8").rstrip("\n")
     sk.close()
     # ANCHOR_END: upload

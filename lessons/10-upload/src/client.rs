@@ -2,7 +2,7 @@
 
 use std::fs::{self, File};
 use std::io::{self, BufReader, IsTerminal, Write};
-use std::net::{Shutdown, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lesson_08::frame::read_delimited;
 
 use crate::transfer::{copy_exact, TempFile};
-use crate::upload::{parse_reply, Reply, MAX_HEADER_BYTES};
+use crate::upload::{parse_digest, parse_reply, Reply, MAX_HEADER_BYTES};
 
 /// 一次传输的结果。
 #[derive(Debug)]
@@ -29,7 +29,8 @@ impl Transfer {
 }
 
 // ANCHOR: upload
-/// 把 `path` 上传成服务端的 `name`：请求头一行，正好 `size` 个字节，然后关闭发送方向，等回答。
+/// 把 `path` 上传成服务端的 `name`：请求头一行，正好 `size` 个字节，然后读回答、核对摘要。
+/// 不用半关闭：服务端收够说好的字节数就回答，连接还可以接着用。
 pub fn upload(stream: &TcpStream, path: &Path, name: &str, bar: &ProgressBar) -> Result<Transfer> {
     // 换行会把请求头截成两半，这样的名字根本没法写进协议。其余的规矩由服务端判断。
     ensure!(!name.contains('\n'), "文件名里不能有换行符：{name:?}");
@@ -48,6 +49,7 @@ pub fn upload(stream: &TcpStream, path: &Path, name: &str, bar: &ProgressBar) ->
                 bar.set_position(done)
             })
         });
+    let mut reader = BufReader::new(stream);
     let local_sha = match sent {
         Ok(sha) => sha,
         // 文件在发送途中变短了：对方等不到说好的字节数，我们关掉连接，它会丢弃已收到的部分。
@@ -55,18 +57,14 @@ pub fn upload(stream: &TcpStream, path: &Path, name: &str, bar: &ProgressBar) ->
             bail!("{} 在发送途中变短了，上传作废", path.display())
         }
         // 发不下去了：多半是服务端拒绝了请求并关闭了连接。它的回答可能已经在路上，读出来给用户看。
-        Err(e) => match read_reply(stream) {
+        Err(e) => match read_reply(&mut reader) {
             Ok(Reply::Error(reason)) => bail!("服务端拒绝了上传：{reason}"),
             _ => return Err(anyhow!(e).context("发送文件内容时连接断开了")),
         },
     };
-    // 关闭发送方向：告诉服务端“后面没有了”。它读到 EOF 才会保存文件、回答 ok。
-    stream
-        .shutdown(Shutdown::Write)
-        .context("关闭发送方向失败")?;
-    match read_reply(stream)? {
+    match read_reply(&mut reader)? {
         Reply::Error(reason) => bail!("服务端拒绝了上传：{reason}"),
-        Reply::Ok { size: got, sha256 } => {
+        Reply::Stored { size: got, sha256 } => {
             ensure!(
                 got == size && sha256 == local_sha,
                 "服务端收到的和本地文件不一致：本地 {size} 字节 {local_sha}，服务端 {got} 字节 {sha256}"
@@ -77,13 +75,14 @@ pub fn upload(stream: &TcpStream, path: &Path, name: &str, bar: &ProgressBar) ->
                 elapsed: started.elapsed(),
             })
         }
+        Reply::Sending { .. } => bail!("服务端的回答不对：上传的回答应当带着摘要"),
     }
 }
 // ANCHOR_END: upload
 
 // ANCHOR: download
-/// 下载 `name`，保存到 `out`。先写临时文件，字节数和 SHA-256 都对上才换成 `out` 这个名字；
-/// `out` 已经存在时，除非 `force`，否则不覆盖。
+/// 下载 `name`，保存到 `out`：`ok <大小>`、内容、`sha256 <摘要>`。先写临时文件，
+/// 字节数和 SHA-256 都对上才换成 `out` 这个名字；`out` 已经存在时，除非 `force`，否则不覆盖。
 pub fn download(
     stream: &TcpStream,
     name: &str,
@@ -97,14 +96,12 @@ pub fn download(
     let mut conn = stream;
     conn.write_all(format!("get|{name}\n").as_bytes())
         .context("发送请求失败")?;
-    stream
-        .shutdown(Shutdown::Write)
-        .context("关闭发送方向失败")?;
 
     let mut reader = BufReader::new(stream);
-    let (size, sha256) = match read_reply_from(&mut reader)? {
+    let size = match read_reply(&mut reader)? {
         Reply::Error(reason) => bail!("服务端拒绝了下载：{reason}"),
-        Reply::Ok { size, sha256 } => (size, sha256),
+        Reply::Sending { size } => size,
+        Reply::Stored { .. } => bail!("服务端的回答不对：下载的回答应当是 ok <大小>"),
     };
     bar.set_length(size);
     let dir = match out.parent() {
@@ -117,6 +114,11 @@ pub fn download(
         bar.set_position(done)
     })
     .context("下载没有完成，收到的部分已丢弃")?;
+    // 摘要在内容后面：服务端边发边算，我们边收边算，最后对一下。
+    let line = read_delimited(&mut reader, b'\n', MAX_HEADER_BYTES)
+        .context("等内容后面的摘要时出错，收到的部分已丢弃")?
+        .ok_or_else(|| anyhow!("服务端发完内容就关闭了连接，没有给出摘要，收到的部分已丢弃"))?;
+    let sha256 = parse_digest(&line).map_err(|e| anyhow!(e))?;
     ensure!(
         got == sha256,
         "收到的内容和服务端说的 SHA-256 不一致，已丢弃：服务端说 {sha256}，实际 {got}"
@@ -149,12 +151,8 @@ pub fn check_output(out: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
-fn read_reply(stream: &TcpStream) -> Result<Reply> {
-    read_reply_from(&mut BufReader::new(stream))
-}
-
 /// 读服务端的回答行。回答最多一行，超过上限就是对方不按协议说话。
-fn read_reply_from(reader: &mut BufReader<&TcpStream>) -> Result<Reply> {
+fn read_reply(reader: &mut BufReader<&TcpStream>) -> Result<Reply> {
     let line = read_delimited(reader, b'\n', MAX_HEADER_BYTES)
         .context("等服务端的回答时出错")?
         .ok_or_else(|| anyhow!("服务端没有回答就关闭了连接（看看服务端的输出）"))?;

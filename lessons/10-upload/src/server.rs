@@ -1,7 +1,7 @@
-//! 服务端：一个连接一个线程，一个连接只办一件事（上传一个文件或下载一个文件）。
+//! 服务端：一个连接一个线程；一个连接上可以一个接一个地上传、下载，每个请求都有一行回答。
 
 use std::fs::{self, File};
-use std::io::{self, BufReader, ErrorKind, Read, Seek, Write};
+use std::io::{self, BufReader, ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use lesson_08::frame::read_delimited;
 
-use crate::transfer::{copy_exact, free_space, hash_reader, peak_memory_kib, TempFile};
+use crate::transfer::{copy_exact, free_space, peak_memory_kib, TempFile};
 use crate::upload::{parse_header, Request, MAX_HEADER_BYTES, TEMP_PREFIX};
 use support::pace::{Paced, MIN_RATE};
 
@@ -42,11 +42,13 @@ const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
 /// 磁盘写满时，日志、数据库、别的程序都会跟着出错，所以不能让上传把最后一点空间用光。
 pub const DEFAULT_DISK_RESERVE: u64 = 64 * 1024 * 1024;
 
-/// 办成了：`reply` 是还要回给对方的一行（下载的回答已经和内容一起发出去了，是 `None`），
-/// `log` 是服务端自己记的。
+/// 办完了：`reply` 是还要回给对方的一行（下载的回答已经和内容一起发出去了，是 `None`），
+/// `log` 是服务端自己记的。`go_on` 为假时连接到此结束（下载发到一半出了错：
+/// 已经说了 `ok`，没法再回答 `error`，只能断开，让对方发现字节不够）。
 struct Done {
     reply: Option<String>,
     log: String,
+    go_on: bool,
 }
 
 /// 一次上传或下载出了问题：`reply` 是回给对方的原因，`log` 是服务端自己记的。
@@ -115,49 +117,69 @@ impl Drop for Slot {
 }
 
 // ANCHOR: handle
-/// 服务一个连接：读请求头，按 post / get 办事，回答一行。
+/// 服务一个连接：读一行请求头，按 post / get 办事，回答；再读下一行，直到对方关闭连接。
+/// 出了错就回答 `error` 并结束这个连接：对方可能正在发一个我们不收的文件，
+/// 后面的字节已经分不清哪里是下一个请求头。
 pub fn handle_connection(stream: TcpStream, n: u64, config: &Config, log: fn(String)) {
     let say = |text: String| log(format!("[#{n}] {text}"));
-    // 读写都有期限：对方不说话、卡在半路，期限一到这个线程就结束，临时文件随之删除。
+    // 读写都有超时：对方不说话、卡在半路，超时一到这个线程就结束，临时文件随之删除。
     // 对方一直说、却慢得不像话（一次一个字节）时，由 Paced 断开。
     let _ = stream.set_read_timeout(Some(config.idle));
     let _ = stream.set_write_timeout(Some(config.idle));
     let mut reader = BufReader::new(Paced::new(&stream, config.idle, MIN_RATE));
-
-    // 请求头是一行，最多 MAX_HEADER_BYTES 字节。read_delimited（第 08 课）只取到换行为止，
-    // 和请求头一起到达的文件开头留在 reader 的缓冲区里，后面接着读——这就是粘包的正确处理。
-    let line = match read_delimited(&mut reader, b'\n', MAX_HEADER_BYTES) {
-        Ok(Some(line)) => line,
-        Ok(None) => return say("连上后什么也没发就断开了".into()),
-        Err(e) => {
-            let why = describe_io(&e, config.idle);
-            say(format!("拒绝：读请求头失败：{why}"));
-            return refuse(&stream, &mut reader, &format!("读请求头失败：{why}"));
-        }
-    };
-    let outcome = match parse_header(&line, config.max_size) {
-        Err(reason) => Err(Failure::both(reason)),
-        Ok(Request::Post { size, name }) => {
-            say(format!("上传 {name}（{size} 字节）"));
-            receive_upload(&mut reader, &name, size, config)
-        }
-        Ok(Request::Get { name }) => {
-            say(format!("下载 {name}"));
-            send_download(&stream, &name, config)
-        }
-    };
-    match outcome {
-        Ok(done) => {
-            if let Some(reply) = done.reply {
-                if let Err(e) = (&stream).write_all(reply.as_bytes()) {
-                    say(format!("回答对方时出错：{e}"));
+    let mut served = 0;
+    loop {
+        // 每个请求重新计时：上一个请求办完后，对方可以想一会儿再发下一个（但不超过超时）。
+        reader.get_mut().restart();
+        // 请求头是一行，最多 MAX_HEADER_BYTES 字节。read_delimited（第 08 课）只取到换行为止，
+        // 和请求头一起到达的文件开头留在 reader 的缓冲区里，后面接着读——这就是粘包的正确处理。
+        let line = match read_delimited(&mut reader, b'\n', MAX_HEADER_BYTES) {
+            Ok(Some(line)) => line,
+            Ok(None) => {
+                say(match served {
+                    0 => "连上后什么也没发就断开了".to_string(),
+                    _ => format!("办完 {served} 个请求，对方关闭了连接"),
+                });
+                break;
+            }
+            Err(e) => {
+                let why = describe_io(&e, config.idle);
+                say(format!("拒绝：读请求头失败：{why}"));
+                refuse(&stream, &mut reader, &format!("读请求头失败：{why}"));
+                break;
+            }
+        };
+        let outcome = match parse_header(&line, config.max_size) {
+            Err(reason) => Err(Failure::both(reason)),
+            Ok(Request::Post { size, name }) => {
+                say(format!("上传 {name}（{size} 字节）"));
+                receive_upload(&mut reader, &name, size, config)
+            }
+            Ok(Request::Get { name }) => {
+                say(format!("下载 {name}"));
+                send_download(&stream, &name, config)
+            }
+        };
+        match outcome {
+            Ok(done) => {
+                let mut go_on = done.go_on;
+                if let Some(reply) = done.reply {
+                    if let Err(e) = (&stream).write_all(reply.as_bytes()) {
+                        say(format!("回答对方时出错：{e}"));
+                        go_on = false;
+                    }
+                }
+                say(done.log);
+                served += 1;
+                if !go_on {
+                    break;
                 }
             }
-            say(done.log);
-        }
-        Err(failure) => {
-            say(format!("拒绝：{}", failure.log));
-            refuse(&stream, &mut reader, &failure.reply);
+            Err(failure) => {
+                say(format!("拒绝：{}", failure.log));
+                refuse(&stream, &mut reader, &failure.reply);
+                break;
+            }
         }
     }
     if config.report_memory {
@@ -172,7 +194,7 @@ pub fn handle_connection(stream: TcpStream, n: u64, config: &Config, log: fn(Str
 // ANCHOR_END: handle
 
 // ANCHOR: receive_upload
-/// 收一个上传：先写进临时文件，全部到齐、对方也不再多发之后，才换成最终的名字。
+/// 收一个上传：先写进临时文件，说好的字节全部到齐，才换成最终的名字。
 fn receive_upload(
     reader: &mut impl Read,
     name: &str,
@@ -207,22 +229,7 @@ fn receive_upload(
             log: format!("上传中断，临时文件已删除：{why}"),
         }
     })?;
-    // 说好的字节都到了。客户端发完会关闭它的发送方向，所以接下来应当读到 EOF；
-    // 读到了别的字节，说明对方声明的大小和实际发的不一致，这个文件不能当真。
-    match reader.read(&mut [0u8; 1]) {
-        Ok(0) => {}
-        Ok(_) => {
-            return Err(Failure::both(format!(
-                "说好 {size} 字节，对方却发了更多，上传作废"
-            )))
-        }
-        Err(e) => {
-            return Err(Failure::both(format!(
-                "收完 {size} 字节后等对方关闭发送方向时出错，上传作废：{}",
-                describe_io(&e, config.idle)
-            )))
-        }
-    }
+    // 说好的字节都到了。后面的字节（如果有）是下一个请求，留在 reader 里，由 handle_connection 去读。
     temp.commit(&dest, config.allow_overwrite)
         .map_err(|e| match e.kind() {
             ErrorKind::AlreadyExists => Failure::both(format!(
@@ -233,16 +240,19 @@ fn receive_upload(
                 log: format!("保存 {name} 失败：{e}"),
             },
         })?;
-    // 先保存好，再回答 ok：客户端看到 ok 时，文件一定已经在最终的名字上、在磁盘上了。
+    // 先保存好，再回答 ok：客户端看到 ok 时，文件一定已经在最终的名字上、在磁盘上了，
+    // 之后这个连接上再发生什么（坏的请求头、断开），都动不了它。
     Ok(Done {
         reply: Some(format!("ok {size} {sha}\n")),
         log: format!("收完 {size} 字节，已保存为 {name}（SHA-256 {sha}）"),
+        go_on: true,
     })
 }
 // ANCHOR_END: receive_upload
 
 // ANCHOR: send_download
-/// 发送一个下载：先回答 `ok <大小> <摘要>`，再发内容。
+/// 发送一个下载：`ok <大小>`，然后是内容，边发边算 SHA-256，最后一行 `sha256 <摘要>`。
+/// 摘要跟在内容后面，第一个字节马上就能出发，不用先把整个文件读一遍。
 fn send_download(stream: &TcpStream, name: &str, config: &Config) -> Result<Done, Failure> {
     let path = config.dir.join(name);
     let not_plain = || Failure::both(format!("{name} 不是一个普通文件"));
@@ -261,27 +271,35 @@ fn send_download(stream: &TcpStream, name: &str, config: &Config) -> Result<Done
         Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Err(not_plain()),
         Err(e) => return Err(cannot_read(e)),
     };
-    if !file.metadata().map_err(cannot_read)?.is_file() {
+    let meta = file.metadata().map_err(cannot_read)?;
+    if !meta.is_file() {
         return Err(not_plain());
     }
-    // 先算一遍摘要，再回到开头发送，用的是同一个打开的文件。上传总是“写新文件再改名”，
-    // 从不原地修改，所以哪怕这期间有人上传了同名文件替换它，我们手里这个文件的内容也不会变。
-    let (size, sha) = hash_reader(&mut file).map_err(cannot_read)?;
-    file.rewind().map_err(cannot_read)?;
+    let size = meta.len();
+    // 上传总是“写新文件再改名”，从不原地修改，所以哪怕这期间有人上传了同名文件替换它，
+    // 我们手里这个打开的文件也还是原来那一个。
     // 对方慢慢地读，和慢慢地发一样能占住连接，所以发送也要求最低速度。
     let mut conn = Paced::new(stream, config.idle, MIN_RATE);
-    if let Err(e) = conn.write_all(format!("ok {size} {sha}\n").as_bytes()) {
-        return Ok(Done {
-            reply: None,
-            log: format!("发送 {name} 失败：{}", describe_io(&e, config.idle)),
+    let sent = conn
+        .write_all(format!("ok {size}\n").as_bytes())
+        .and_then(|()| copy_exact(&mut file, &mut conn, size, &mut |_| {}))
+        .and_then(|sha| {
+            conn.write_all(format!("sha256 {sha}\n").as_bytes())?;
+            Ok(sha)
         });
-    }
-    // 已经回答了 ok，再出错就没法回 error 了：对方会发现字节不够、摘要不对，自己丢掉。
-    let log = match copy_exact(&mut file, &mut conn, size, &mut |_| {}) {
-        Ok(_) => format!("发完 {name}：{size} 字节（SHA-256 {sha}）"),
-        Err(e) => format!("发送 {name} 中断：{}", describe_io(&e, config.idle)),
-    };
-    Ok(Done { reply: None, log })
+    // 已经回答了 ok，再出错就没法回 error 了：断开连接，对方发现字节不够或者摘要不对，自己丢掉。
+    Ok(match sent {
+        Ok(sha) => Done {
+            reply: None,
+            log: format!("发完 {name}：{size} 字节（SHA-256 {sha}）"),
+            go_on: true,
+        },
+        Err(e) => Done {
+            reply: None,
+            log: format!("发送 {name} 中断：{}", describe_io(&e, config.idle)),
+            go_on: false,
+        },
+    })
 }
 // ANCHOR_END: send_download
 
@@ -290,7 +308,7 @@ fn send_download(stream: &TcpStream, name: &str, config: &Config) -> Result<Done
 ///
 /// 对方可能还在发文件内容。要是我们直接关闭连接，内核发现还有没读的数据，会发 RST
 /// 而不是正常的 FIN，对方可能连我们的 `error` 那一行都收不到，只看到“连接被重置”。
-/// 所以先关掉我们的发送方向，再替对方把剩下的内容读掉扔掉（有上限，也有超时）。
+/// 所以先半关闭（关掉我们发送的方向），再替对方把剩下的内容读掉扔掉（有上限，也有超时）。
 fn refuse(stream: &TcpStream, reader: &mut impl Read, reason: &str) {
     let line = format!("error {}\n", reason.replace(['\n', '\r'], " "));
     let mut conn = stream;

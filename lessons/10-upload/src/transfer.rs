@@ -61,24 +61,6 @@ pub fn to_hex(bytes: &[u8]) -> String {
     s
 }
 
-/// 算一个已打开文件（从当前位置到结尾）的大小和 SHA-256。
-pub fn hash_reader(r: &mut impl Read) -> io::Result<(u64, String)> {
-    let mut buf = vec![0u8; BUF_SIZE];
-    let mut hasher = Sha256::new();
-    let mut size = 0u64;
-    loop {
-        match r.read(&mut buf) {
-            Ok(0) => return Ok((size, to_hex(&hasher.finalize()))),
-            Ok(n) => {
-                hasher.update(&buf[..n]);
-                size += n as u64;
-            }
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        }
-    }
-}
-
 // ANCHOR: temp_file
 /// 一个放在目标目录里的临时文件。没有调用 [`TempFile::commit`] 就被丢弃时
 /// （出错提前返回、线程 panic），`Drop` 会把它删掉：半截的文件不会留下。
@@ -141,6 +123,51 @@ impl TempFile {
         sync_dir(dest.parent().unwrap_or(Path::new(".")));
         Ok(())
     }
+}
+
+// ANCHOR: remove_stale
+/// 删掉 `dir` 里以前的进程留下的临时文件（`<prefix><进程号>-<序号>.part`），返回删掉的名字。
+///
+/// 进程被 SIGKILL、断电时，`Drop` 来不及运行，临时文件就永远留在目录里，占着磁盘预留。
+/// 只删写它的进程已经不在了的那些：同一个目录可能还有另一个服务端在用，它正在写的文件不能动。
+/// 进程号和我们自己的相同时也删：我们刚启动，还没建过任何临时文件，那是以前一个同号进程留下的。
+pub fn remove_stale(dir: &Path, prefix: &str) -> io::Result<Vec<String>> {
+    let mut removed = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let name = entry?.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(pid) = temp_file_pid(name, prefix) else {
+            continue;
+        };
+        if pid == std::process::id() || !process_exists(pid) {
+            fs::remove_file(dir.join(name))?;
+            removed.push(name.to_string());
+        }
+    }
+    removed.sort();
+    Ok(removed)
+}
+// ANCHOR_END: remove_stale
+
+/// `<prefix><进程号>-<序号>.part` 里的进程号；名字不是这个样子时返回 `None`。
+fn temp_file_pid(name: &str, prefix: &str) -> Option<u32> {
+    let rest = name.strip_prefix(prefix)?.strip_suffix(".part")?;
+    let (pid, n) = rest.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(pid) || !digits(n) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// 这个进程号的进程还在吗？`kill(pid, 0)` 不发信号，只检查：成功或 `EPERM`（在，但不是我们的）都算在。
+fn process_exists(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: 信号 0 不会被送出，kill 只检查进程是否存在，不碰任何内存。
+    let ret = unsafe { libc::kill(pid, 0) };
+    ret == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 /// 写临时文件。在 Linux 上，每写满 [`WRITEBACK_CHUNK`] 就请内核**开始**把这一段写到磁盘
@@ -248,6 +275,21 @@ mod tests {
         let mut r = Cursor::new(b"abc".to_vec());
         let err = copy_exact(&mut r, &mut Vec::new(), 5, &mut |_| {}).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::UnexpectedEof);
+    }
+
+    #[test]
+    fn only_temp_files_of_gone_processes_count_as_stale() {
+        assert_eq!(temp_file_pid(".upload-12-3.part", ".upload-"), Some(12));
+        for name in [
+            ".upload-12.part",
+            ".upload--3.part",
+            ".upload-a-3.part",
+            "x-1-2.part",
+        ] {
+            assert_eq!(temp_file_pid(name, ".upload-"), None, "{name}");
+        }
+        assert!(process_exists(std::process::id()));
+        assert!(!process_exists(u32::MAX));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! 协议的文字部分：请求头 `post|<size>|<name>` / `get|<name>` 的解析，和文件名的检查。
+//! 协议的文字部分：请求头 `post|<size>|<name>` / `get|<name>` 和回答行的解析，以及文件名的检查。
 //!
 //! 这里只处理字符串，不碰网络也不碰磁盘，所以最容易测，也是整个服务端最要紧的一道门：
 //! 对方发来的文件名在通过 [`sanitize_file_name`] 之前，绝不拿去拼路径。
@@ -114,10 +114,14 @@ fn parse_size(text: &str) -> Result<u64, String> {
 }
 // ANCHOR_END: parse_header
 
-/// 对方的回答：`ok <size> <sha256>` 或 `error <原因>`。
+/// 服务端的回答行。
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
-    Ok { size: u64, sha256: String },
+    /// `ok <size> <sha256>`：上传的文件已经在正式的名字上、在磁盘上了。
+    Stored { size: u64, sha256: String },
+    /// `ok <size>`：下载的 `size` 个字节紧跟在这一行后面，摘要在字节之后（[`parse_digest`]）。
+    Sending { size: u64 },
+    /// `error <原因>`：服务端随后关闭连接。
     Error(String),
 }
 
@@ -127,19 +131,30 @@ pub fn parse_reply(line: &[u8]) -> Result<Reply, String> {
     if let Some(reason) = line.strip_prefix("error ") {
         return Ok(Reply::Error(reason.to_string()));
     }
-    let mut words = line.split(' ');
-    match (words.next(), words.next(), words.next(), words.next()) {
-        (Some("ok"), Some(size), Some(sha), None)
-            if sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit()) =>
-        {
-            let size = parse_size(size)?;
-            Ok(Reply::Ok {
-                size,
-                sha256: sha.to_ascii_lowercase(),
-            })
-        }
+    let words: Vec<&str> = line.split(' ').collect();
+    match words[..] {
+        ["ok", size, sha] if is_sha256(sha) => Ok(Reply::Stored {
+            size: parse_size(size)?,
+            sha256: sha.to_ascii_lowercase(),
+        }),
+        ["ok", size] => Ok(Reply::Sending {
+            size: parse_size(size)?,
+        }),
         _ => Err(format!("看不懂服务端的回答：{line:?}")),
     }
+}
+
+/// 解析下载内容之后的那一行 `sha256 <hex>`，返回小写的摘要。
+pub fn parse_digest(line: &[u8]) -> Result<String, String> {
+    let line = String::from_utf8_lossy(line);
+    match line.strip_prefix("sha256 ") {
+        Some(sha) if is_sha256(sha) => Ok(sha.to_ascii_lowercase()),
+        _ => Err(format!("下载的内容后面应当是 sha256 <摘要>，却是 {line:?}")),
+    }
+}
+
+fn is_sha256(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 #[cfg(test)]
@@ -209,16 +224,20 @@ mod tests {
         let sha = "ab".repeat(32);
         assert_eq!(
             parse_reply(format!("ok 5 {sha}").as_bytes()),
-            Ok(Reply::Ok {
+            Ok(Reply::Stored {
                 size: 5,
                 sha256: sha.clone()
             })
         );
+        assert_eq!(parse_reply(b"ok 5"), Ok(Reply::Sending { size: 5 }));
+        assert_eq!(parse_digest(format!("sha256 {sha}").as_bytes()), Ok(sha));
+        assert!(parse_digest(b"sha256 abc").is_err());
         assert_eq!(
             parse_reply("error 不行".as_bytes()),
             Ok(Reply::Error("不行".into()))
         );
         assert!(parse_reply(b"ok 5 abc").is_err());
+        assert!(parse_reply(b"ok -5").is_err());
         assert!(parse_reply(b"").is_err());
     }
 }

@@ -319,3 +319,97 @@ exercise!(
     lesson_10::exercises::receive::receive_file,
     lesson_10::solutions::receive::receive_file,
 );
+
+// ---------- 练习 3 的参考答案：临时文件用 create_new 打开，名字不和别人的撞 ----------
+
+/// 先给出 `data` 的前 `pause_at` 个字节；再被读时，先报告“停在半路了”，等放行，再给出其余的。
+struct Gated {
+    data: Vec<u8>,
+    pos: usize,
+    pause_at: usize,
+    paused: Option<std::sync::mpsc::Sender<()>>,
+    resume: Option<std::sync::mpsc::Receiver<()>>,
+}
+
+impl Read for Gated {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.pause_at {
+            if let Some(tx) = self.paused.take() {
+                let _ = tx.send(());
+            }
+            if let Some(rx) = self.resume.take() {
+                rx.recv_timeout(DEADLINE).expect("期限内被放行");
+            }
+        }
+        let end = if self.pos < self.pause_at {
+            self.pause_at
+        } else {
+            self.data.len()
+        };
+        let n = (end - self.pos).min(buf.len());
+        buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn the_reference_receive_neither_follows_symlinks_nor_collides() {
+    use std::os::unix::fs::symlink;
+    use std::sync::mpsc::channel;
+
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("uploads");
+    fs::create_dir(&dir).unwrap();
+    let receive = lesson_10::solutions::receive::receive_file;
+
+    // 1. 存放目录里有人放了几个符号链接，名字像是临时文件：一个都不能顺着写到目录外面去。
+    let victim = root.path().join("victim.txt");
+    fs::write(&victim, "原来的内容").unwrap();
+    let pid = std::process::id();
+    let mut planted = vec![format!(".upload-{pid}.part")];
+    planted.extend((0..4).map(|n| format!(".upload-{pid}-{n}.part")));
+    for name in &planted {
+        symlink(&victim, dir.join(name)).unwrap();
+    }
+    let sha = receive(&mut io::Cursor::new(b"hello".to_vec()), &dir, "a.txt", 5)
+        .expect("有符号链接挡路时换一个名字，照样收下");
+    assert_eq!(sha, sha256(b"hello"));
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "原来的内容");
+    assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"hello");
+    assert!(fs::symlink_metadata(dir.join("a.txt")).unwrap().is_file());
+    for name in &planted {
+        fs::remove_file(dir.join(name)).unwrap();
+    }
+
+    // 2. 两个上传同时收到一半：各自的临时文件互不干扰，两个都完整地保存下来。
+    let first: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
+    let second: Vec<u8> = (0..1000u32).map(|i| (i % 13) as u8 + 100).collect();
+    let (a_paused, a_paused_rx) = channel();
+    let (a_go, a_go_rx) = channel();
+    let (b_paused, b_paused_rx) = channel();
+    let (b_go, b_go_rx) = channel();
+    let gated = |data: &Vec<u8>, paused, resume| Gated {
+        data: data.clone(),
+        pos: 0,
+        pause_at: 500,
+        paused: Some(paused),
+        resume: Some(resume),
+    };
+    let mut a = gated(&first, a_paused, a_go_rx);
+    let mut b = gated(&second, b_paused, b_go_rx);
+    let (dir_a, dir_b) = (dir.clone(), dir.clone());
+    let ta = thread::spawn(move || receive(&mut a, &dir_a, "a.bin", 1000));
+    a_paused_rx.recv_timeout(DEADLINE).unwrap();
+    let tb = thread::spawn(move || receive(&mut b, &dir_b, "b.bin", 1000));
+    b_paused_rx.recv_timeout(DEADLINE).unwrap();
+    a_go.send(()).unwrap();
+    let ra = ta.join().unwrap();
+    b_go.send(()).unwrap();
+    let rb = tb.join().unwrap();
+    assert_eq!(ra.expect("第一个上传应当成功"), sha256(&first));
+    assert_eq!(rb.expect("第二个上传应当成功"), sha256(&second));
+    assert_eq!(fs::read(dir.join("a.bin")).unwrap(), first);
+    assert_eq!(fs::read(dir.join("b.bin")).unwrap(), second);
+    assert_eq!(names_in(&dir), ["a.bin", "a.txt", "b.bin"]);
+}

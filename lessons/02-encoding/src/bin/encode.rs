@@ -1,4 +1,4 @@
-//! 编码与解码：先逐行重现教程的输出，再看字节数、坏字节和宽松解码。
+//! 编码与解码：先逐行重现教程的输出，再看字节数、坏字节和有损解码。
 
 use std::process::ExitCode;
 
@@ -67,13 +67,13 @@ fn real_main(origin: &str) -> Result<()> {
     Ok(())
 }
 
-/// 先严格地解码，失败时说明原因；再宽松地解码，坏字节换成 U+FFFD（�）。
+/// 先严格地解码，失败时说明原因；再做有损解码，坏字节换成 U+FFFD（�）。
 fn show_decoding(bytes: &[u8]) {
     match std::str::from_utf8(bytes) {
         Ok(text) => println!("  仍然是合法的 UTF-8：{text}"),
         Err(err) => {
             println!("  严格解码失败：{}", explain_utf8_error(&err, bytes.len()));
-            println!("  宽松解码：{}", String::from_utf8_lossy(bytes));
+            println!("  有损解码：{}", String::from_utf8_lossy(bytes));
         }
     }
 }

@@ -63,7 +63,7 @@ fn real_main(args: &Args) -> Result<()> {
             let (lossy, had_errors) = encode_gbk_lossy(odd);
             let said = if had_errors { "是" } else { "否" };
             println!(
-                "  宽松编码换成了 HTML 数字引用：{}（报告有替换：{said}）",
+                "  有损编码换成了 HTML 数字引用：{}（报告有替换：{said}）",
                 bytes_literal(&lossy)
             );
         }

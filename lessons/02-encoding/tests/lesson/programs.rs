@@ -64,7 +64,7 @@ fn encode_prints_the_tutorials_five_lines_first() {
         out.contains("前 7 个字节合法，偏移 7 处有 1 个不合法的字节"),
         "{out}"
     );
-    assert!(out.contains("宽松解码：I love ���泳"), "{out}");
+    assert!(out.contains("有损解码：I love ���泳"), "{out}");
     assert_matches_saved(&saved("encode.txt"), &out);
 }
 

@@ -20,7 +20,7 @@ struct Args {
     /// 服务端的端口
     #[arg(long, default_value_t = DEFAULT_PORT)]
     port: u16,
-    /// 连接和等待回复的期限（秒）
+    /// 连接和等待回复的超时（秒）
     #[arg(long, default_value_t = support::DEFAULT_TIMEOUT_SECS,
           value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,

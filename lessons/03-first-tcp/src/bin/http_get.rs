@@ -4,11 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{ensure, Result};
+use anyhow::Result;
 use clap::Parser;
 use lesson_03::{
-    build_request, connect_http, content_length, default_output_name, head_lines, http_get,
-    is_chunked, save_body, HTTP_DEFAULT_PORT,
+    build_request, check_output, connect_http, content_length, default_output_name, head_lines,
+    http_get, is_chunked, save_body, HTTP_DEFAULT_PORT,
 };
 use support::say;
 
@@ -27,7 +27,10 @@ struct Args {
     /// 正文保存到哪个文件（默认取路径的最后一段，没有就用 index.html）
     #[arg(long)]
     output: Option<PathBuf>,
-    /// 连接和每次等待数据的期限（秒）
+    /// 文件已经存在时覆盖它（默认拒绝）；只有正文完整收到后才会替换
+    #[arg(long)]
+    force: bool,
+    /// 连接和每次等待数据的超时（秒）
     #[arg(long, default_value_t = support::DEFAULT_TIMEOUT_SECS,
           value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,
@@ -41,6 +44,12 @@ fn main() -> ExitCode {
 // ANCHOR: main
 fn real_main(args: Args) -> Result<()> {
     let request = build_request(&args.host, args.port, &args.path)?;
+    // 先看要写的文件：已经存在又没有 --force，就不必连接了。
+    let output = args
+        .output
+        .unwrap_or_else(|| default_output_name(&args.path).into());
+    check_output(&output, args.force)?;
+
     let mut stream = connect_http(&args.host, args.port, Duration::from_secs(args.timeout))?;
     say(format!("已连接到 {}，发送请求：", stream.peer_addr()?));
     for line in request.split("\r\n").filter(|l| !l.is_empty()) {
@@ -56,24 +65,10 @@ fn real_main(args: Args) -> Result<()> {
         say("注意：这是分块传输（chunked）的响应，保存下来的正文里夹着各块的长度");
     }
 
-    let output = args
-        .output
-        .unwrap_or_else(|| default_output_name(&args.path).into());
-    let size = save_body(&mut response.body, &output)?;
+    // 正文先进临时文件，收完整了才改名成 output：中途失败时 output 原来是什么还是什么。
+    let expected = content_length(&response.head);
+    let size = save_body(&mut response.body, &output, expected, args.force)?;
     say(format!("正文 {size} 个字节，已保存到 {}", output.display()));
-    // 服务端中途断开时，读到的 EOF 看起来和“发完了”一样；响应头里的长度能揭穿它。
-    if let Some(expected) = content_length(&response.head) {
-        ensure!(
-            size <= expected,
-            "正文比响应头说的长：响应头说有 {expected} 个字节，却收到了 {size} 个（都存进了 {}）",
-            output.display()
-        );
-        ensure!(
-            size == expected,
-            "正文不完整：响应头说有 {expected} 个字节，只收到 {size} 个（{} 里是收到的部分）",
-            output.display()
-        );
-    }
     Ok(())
 }
 // ANCHOR_END: main

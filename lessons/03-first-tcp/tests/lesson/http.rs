@@ -1,11 +1,12 @@
 //! l03-http-get 对着本机的 HTTP 服务端：测试里的小响应者（逐字节检查请求），
 //! 以及和 `python3 -m http.server` 同一个处理程序的 python/http_server.py。
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::io::{self, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::Command;
 use std::thread;
+use std::time::{Duration, Instant};
 
 use testkit::{assert_matches_saved, Finished, Proc, DEADLINE};
 
@@ -35,13 +36,32 @@ fn http_get(dir: &Path, args: &[&str]) -> Finished {
     finished
 }
 
+/// 等一个客户端连上来，最多等 `DEADLINE`：客户端没有来（比如它先报错退出了），测试失败而不是一直挂着。
+fn accept_within_deadline(listener: &TcpListener) -> TcpStream {
+    listener.set_nonblocking(true).unwrap();
+    let start = Instant::now();
+    loop {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                stream.set_nonblocking(false).unwrap();
+                stream.set_read_timeout(Some(DEADLINE)).unwrap();
+                return stream;
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock && start.elapsed() < DEADLINE => {
+                // 按期限轮询，不是用睡眠等对方就绪。
+                thread::sleep(Duration::from_millis(5));
+            }
+            Err(e) => panic!("期限内没有客户端连上来：{e}"),
+        }
+    }
+}
+
 /// 只回答一次的小 HTTP 服务端：读完请求头，发出 `response`，关闭连接；返回收到的请求。
 fn respond_once(response: Vec<u8>) -> (String, thread::JoinHandle<Vec<u8>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port().to_string();
     let handle = thread::spawn(move || {
-        let (mut stream, _) = listener.accept().expect("客户端连上来");
-        stream.set_read_timeout(Some(DEADLINE)).unwrap();
+        let mut stream = accept_within_deadline(&listener);
         let mut request = Vec::new();
         let mut buf = [0u8; 1024];
         while !request.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -138,7 +158,7 @@ fn response_without_a_blank_line_is_a_clear_error() {
 }
 
 #[test]
-fn body_cut_short_is_reported_and_kept() {
+fn body_cut_short_is_reported_and_not_saved() {
     let (port, server) =
         respond_once(b"HTTP/1.0 200 OK\r\nContent-Length: 100\r\n\r\nonly ten!!".to_vec());
     let dir = tempfile::tempdir().unwrap();
@@ -151,13 +171,14 @@ fn body_cut_short_is_reported_and_kept() {
         out.stderr
     );
     assert_eq!(
-        std::fs::read(dir.path().join("index.html")).unwrap(),
-        b"only ten!!"
+        entries(dir.path()),
+        Vec::<String>::new(),
+        "正文不完整时什么也不留下：既没有 index.html，也没有临时文件"
     );
 }
 
 #[test]
-fn body_longer_than_announced_is_reported() {
+fn body_longer_than_announced_is_reported_and_not_saved() {
     let (port, server) =
         respond_once(b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nabcdef".to_vec());
     let dir = tempfile::tempdir().unwrap();
@@ -169,6 +190,120 @@ fn body_longer_than_announced_is_reported() {
         "{}",
         out.stderr
     );
+    assert_eq!(entries(dir.path()), Vec::<String>::new());
+}
+
+/// 文件夹里的全部名字（排好序），用来检查没有留下临时文件。
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// 用户原有的文件：下载失败时它必须原封不动。
+const NOTES: &str = "我的笔记：不要弄丢\n";
+
+fn dir_with_notes() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), NOTES).unwrap();
+    dir
+}
+
+#[test]
+fn an_existing_file_is_refused_without_force_before_connecting() {
+    let dir = dir_with_notes();
+    // 没有服务端在听的端口：如果程序先去连接，报的会是“连不上”，而不是“已经存在”。
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port().to_string()
+    };
+    let out = http_get(dir.path(), &["--port", &port, "--path", "/notes.txt"]);
+    testkit::assert_clear_failure(&out, "notes.txt 已经存在");
+    assert!(out.stderr.contains("--force"), "{}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        NOTES
+    );
+    assert_eq!(entries(dir.path()), ["notes.txt"]);
+}
+
+#[test]
+fn force_replaces_the_file_once_the_body_is_complete() {
+    let dir = dir_with_notes();
+    let (port, server) =
+        respond_once(b"HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nfresh".to_vec());
+    let out = http_get(
+        dir.path(),
+        &["--port", &port, "--path", "/notes.txt", "--force"],
+    );
+    server.join().unwrap();
+    assert!(out.status.success(), "{}", out.stderr);
+    assert_eq!(
+        std::fs::read(dir.path().join("notes.txt")).unwrap(),
+        b"fresh"
+    );
+    assert_eq!(
+        entries(dir.path()),
+        ["notes.txt"],
+        "临时文件已经改名，不留下别的"
+    );
+}
+
+#[test]
+fn a_cut_short_download_leaves_the_original_untouched() {
+    let dir = dir_with_notes();
+    let (port, server) =
+        respond_once(b"HTTP/1.0 200 OK\r\nContent-Length: 100\r\n\r\nonly ten!!".to_vec());
+    let out = http_get(
+        dir.path(),
+        &["--port", &port, "--path", "/notes.txt", "--force"],
+    );
+    server.join().unwrap();
+    testkit::assert_clear_failure(&out, "只收到 10 个");
+    assert!(out.stderr.contains("notes.txt 没有改动"), "{}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        NOTES
+    );
+    assert_eq!(entries(dir.path()), ["notes.txt"], "不留下临时文件");
+}
+
+#[test]
+fn a_reset_in_the_middle_of_the_body_leaves_the_original_untouched() {
+    let dir = dir_with_notes();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let server = thread::spawn(move || {
+        let mut stream = accept_within_deadline(&listener);
+        let mut buf = [0u8; 1024];
+        let _ = stream.read(&mut buf);
+        let _ = stream.write_all(b"HTTP/1.0 200 OK\r\nContent-Length: 100000\r\n\r\npart of it");
+        // SO_LINGER = 0：关闭时发 RST，客户端的 read 得到“连接被重置”。
+        socket2::SockRef::from(&stream)
+            .set_linger(Some(Duration::ZERO))
+            .unwrap();
+    });
+    let out = http_get(
+        dir.path(),
+        &["--port", &port, "--path", "/notes.txt", "--force"],
+    );
+    server.join().unwrap();
+    // RST 通常在正文读到一半时到达；万一它赶在响应头读完之前，文件同样还没动过。
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        out.stderr.contains("notes.txt 没有改动") || out.stderr.contains("读取响应失败"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        NOTES
+    );
+    assert_eq!(entries(dir.path()), ["notes.txt"], "不留下临时文件");
 }
 
 #[test]
@@ -204,7 +339,7 @@ fn no_http_server_and_bad_paths_are_explained() {
 }
 
 /// 把 Python http.server 响应头里会变的部分（日期、Python 版本）换成书里那次运行的值。
-fn normalize_http(text: &str, port: &str) -> String {
+pub(crate) fn normalize_http(text: &str, port: &str) -> String {
     let fixed = [
         ("  Date: ", "  Date: Sun, 22 Nov 2026 02:03:16 GMT"),
         (

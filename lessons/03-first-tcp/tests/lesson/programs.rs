@@ -34,7 +34,7 @@ fn no_panic(out: &Finished) {
     );
 }
 
-/// 测试里自己当客户端：连上服务端，返回连接（读写都有期限）。
+/// 测试里自己当客户端：连上服务端，返回连接（读写都有超时）。
 fn raw_connect(addr: SocketAddr) -> TcpStream {
     let stream = TcpStream::connect(addr).expect("连上服务端");
     stream.set_read_timeout(Some(DEADLINE)).unwrap();
@@ -384,7 +384,7 @@ fn client_says_so_when_a_reply_is_too_long_to_read_whole() {
 #[test]
 fn client_reports_a_server_that_closes_without_replying() {
     let (port, srv) = fake_server(|mut s| {
-        // 读完客户端的话（它说完会关闭发送方向），然后一言不发地关闭。
+        // 读完客户端的话（它说完会半关闭），然后一言不发地关闭。
         let mut all = Vec::new();
         let _ = s.read_to_end(&mut all);
     });

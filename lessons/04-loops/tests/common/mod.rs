@@ -42,12 +42,18 @@ pub fn mask(text: &str, server_port: &str, default_port: &str) -> String {
         &format!("127.0.0.1:{server_port}"),
         &format!("127.0.0.1:{default_port}"),
     );
-    // 剩下的 127.0.0.1:端口 都是客户端的临时端口。
+    // 剩下的 127.0.0.1:端口 都是客户端的临时端口；教程版照 Python 打印的元组 ('127.0.0.1', 端口) 也一样。
     let mut peers: Vec<String> = Vec::new();
     let mut result = String::new();
     let mut rest = out.as_str();
-    while let Some(pos) = rest.find("127.0.0.1:") {
-        let (head, tail) = rest.split_at(pos + "127.0.0.1:".len());
+    let next = |s: &str| {
+        ["127.0.0.1:", "'127.0.0.1', "]
+            .iter()
+            .filter_map(|n| s.find(n).map(|p| p + n.len()))
+            .min()
+    };
+    while let Some(end) = next(rest) {
+        let (head, tail) = rest.split_at(end);
         result.push_str(head);
         let digits: String = tail.chars().take_while(char::is_ascii_digit).collect();
         if digits.is_empty() || digits == default_port {

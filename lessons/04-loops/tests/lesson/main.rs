@@ -6,3 +6,4 @@ mod common;
 mod programs;
 mod python;
 mod spin;
+mod twins;

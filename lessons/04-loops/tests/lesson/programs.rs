@@ -191,7 +191,7 @@ fn a_message_longer_than_1024_bytes_gets_one_reply_per_piece() {
     let mut raw = raw_stream(&port);
     // 教程的客户端会这样做：不管多长，一条消息一次 send 出去。
     raw.write_all(&message).unwrap();
-    // 说完了：关闭发送方向，把服务端的回复统统读回来，直到它关闭连接。
+    // 说完了：半关闭，把服务端的回复统统读回来，直到它关闭连接。
     raw.shutdown(Shutdown::Write).unwrap();
     let mut replies = Vec::new();
     raw.read_to_end(&mut replies).unwrap();
@@ -294,7 +294,8 @@ fn clients_without_a_server_say_how_to_start_it() {
 
 #[test]
 fn zero_timeouts_are_refused_before_anything_happens() {
-    // 0 秒的期限在系统里是“不合法”，不是“不等”：在解析参数时就拒绝，并指出是哪个参数。
+    // 0 秒的超时：标准库的 set_read_timeout(Some(Duration::ZERO)) 返回错误，而系统层面的 SO_RCVTIMEO = 0
+    // 意思却是“永远等”。两种意思都不是用户想要的“不等”，所以在解析参数时就拒绝，并指出是哪个参数。
     for (name, flag) in [
         ("l04-client", "--timeout"),
         ("l04-threaded-client", "--timeout"),

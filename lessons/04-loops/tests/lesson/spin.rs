@@ -33,7 +33,7 @@ fn the_naive_loop_spins_once_the_peer_has_gone() {
 fn our_loop_leaves_at_the_first_empty_read() {
     let (server, mut client) = pair();
     client.write_all(b"hi").unwrap();
-    // 只关发送方向：服务端读到 EOF，而它的回复仍然有人收。
+    // 半关闭：服务端读到 EOF，而它的回复仍然有人收。
     client.shutdown(Shutdown::Write).unwrap();
     let served = with_deadline("serve_client", move || {
         single::serve_client(&server, Duration::from_secs(10), no_log)

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use lesson_05::{ask, client_socket, Retry, DEFAULT_PORT};
+use lesson_05::{ask, client_socket, in_range, Retry, DEFAULT_PORT, MAX_RETRIES, MAX_TIMEOUT};
 
 /// UDP 客户端：发送名字，打印服务端的 `Hello, <名字>!`。
 #[derive(Parser)]
@@ -17,11 +17,12 @@ struct Args {
     /// 服务端的端口
     #[arg(long, default_value_t = DEFAULT_PORT)]
     port: u16,
-    /// 每次发送后最多等多少毫秒
-    #[arg(long, default_value_t = 1000)]
+    /// 每次发送后最多等多少毫秒（1 到 60000）
+    #[arg(long, default_value_t = 1000,
+          value_parser = in_range("--timeout-ms", 1, MAX_TIMEOUT.as_millis() as u64))]
     timeout_ms: u64,
-    /// 等不到回答时最多重发几次
-    #[arg(long, default_value_t = 3)]
+    /// 等不到回答时最多重发几次（0 到 100）
+    #[arg(long, default_value_t = 3, value_parser = in_range("--retries", 0, MAX_RETRIES))]
     retries: u32,
     /// 从标准输入逐行读名字（空行或 EOF 结束），而不是用参数
     #[arg(long)]
@@ -36,7 +37,6 @@ fn main() -> ExitCode {
 }
 
 fn real_main(args: Args) -> Result<()> {
-    anyhow::ensure!(args.timeout_ms > 0, "--timeout-ms 至少是 1");
     let addrs = support::resolve(&args.host, args.port)?;
     // 服务端默认只在 IPv4 的 127.0.0.1 上监听，所以名字解析出几个地址时先用 IPv4 的。
     let server = *addrs.iter().find(|a| a.is_ipv4()).unwrap_or(&addrs[0]);

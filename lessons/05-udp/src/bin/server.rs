@@ -2,9 +2,9 @@
 
 use std::process::ExitCode;
 
-use anyhow::{ensure, Context, Result};
+use anyhow::{Context, Result};
 use clap::Parser;
-use lesson_05::{serve, ServerOptions, DEFAULT_BUFFER, DEFAULT_PORT, MAX_PAYLOAD};
+use lesson_05::{in_range, serve, ServerOptions, DEFAULT_BUFFER, DEFAULT_PORT, MAX_PAYLOAD};
 
 /// UDP 服务端：不用 listen、accept，收一个数据报就回答一个。
 #[derive(Parser)]
@@ -15,11 +15,11 @@ struct Args {
     /// 监听的端口（0 表示让系统挑一个空闲端口）
     #[arg(long, default_value_t = DEFAULT_PORT)]
     port: u16,
-    /// 接收缓冲区的大小（字节）；更大的数据报会被截断
-    #[arg(long, default_value_t = DEFAULT_BUFFER)]
+    /// 接收缓冲区的大小（字节，1 到 65507）；更大的数据报会被截断
+    #[arg(long, default_value_t = DEFAULT_BUFFER, value_parser = in_range("--buffer", 1, MAX_PAYLOAD))]
     buffer: usize,
     /// 故意丢掉的数据报比例，0.0 到 1.0，用来模拟会丢包的网络
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = in_range("--drop", 0.0, 1.0))]
     drop: f64,
     /// 丢包用的随机数种子：同一个种子丢掉的总是同样几个
     #[arg(long, default_value_t = 1)]
@@ -32,16 +32,6 @@ fn main() -> ExitCode {
 }
 
 fn real_main(args: Args) -> Result<()> {
-    ensure!(
-        (0.0..=1.0).contains(&args.drop),
-        "--drop 是丢包的比例，应当在 0.0 到 1.0 之间，而不是 {}",
-        args.drop
-    );
-    ensure!(
-        (1..=MAX_PAYLOAD).contains(&args.buffer),
-        "--buffer 应当在 1 到 {MAX_PAYLOAD} 之间，而不是 {}",
-        args.buffer
-    );
     let socket = support::bind_udp(&args.host, args.port)?;
     support::announce("UDP 服务端", socket.local_addr()?);
     if args.drop > 0.0 {

@@ -49,7 +49,13 @@ pub fn free_port() -> u16 {
 /// 输出里的端口每次都不同：服务端的换成默认的 9999，其他（客户端的）换成 50000，
 /// 这样才能和书里保存的输出比较。
 pub fn normalize_addrs(text: &str, server_port: u16) -> String {
+    normalize_ports(text, server_port, 9999)
+}
+
+/// 同上，服务端的端口换成 `shown`（教程版 hello-udp-server 的默认端口是 12345）。
+pub fn normalize_ports(text: &str, server_port: u16, shown: u16) -> String {
     const HOST: &str = "127.0.0.1:";
+    let shown = shown.to_string();
     let mut out = String::new();
     let mut rest = text;
     while let Some(at) = rest.find(HOST) {
@@ -57,7 +63,7 @@ pub fn normalize_addrs(text: &str, server_port: u16) -> String {
         rest = &rest[at + HOST.len()..];
         let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
         let port: u16 = rest[..digits].parse().unwrap_or(0);
-        out.push_str(if port == server_port { "9999" } else { "50000" });
+        out.push_str(if port == server_port { &shown } else { "50000" });
         rest = &rest[digits..];
     }
     out.push_str(rest);

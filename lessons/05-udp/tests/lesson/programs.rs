@@ -107,15 +107,19 @@ fn a_receive_buffer_too_small_loses_the_rest_of_the_datagram() {
 }
 
 #[test]
-fn empty_and_invalid_utf8_datagrams_get_answers() {
+fn empty_and_invalid_utf8_datagrams_get_short_answers() {
     let mut srv = server(&[]);
     let socket = udp();
     assert_eq!(ask(&socket, srv.addr(), b""), "Hello, !");
-    assert_eq!(ask(&socket, srv.addr(), b"caf\xff"), "Hello, caf\u{FFFD}!");
+    // 坏字节换来的是一句简短的错误，而不是把 � 塞进回答（那会比请求大得多）。
+    assert_eq!(
+        ask(&socket, srv.addr(), b"caf\xff"),
+        lesson_05::NOT_UTF8_REPLY
+    );
     // 坏数据没有让服务端出问题：它还在正常回答。
     assert_eq!(ask(&socket, srv.addr(), "你好".as_bytes()), "Hello, 你好!");
     srv.expect_stdout("的 0 字节：（空数据报，照样回答）");
-    srv.expect_stdout("caf�（不是合法的 UTF-8，坏字节换成了 �）");
+    srv.expect_stdout("caf�（不是合法的 UTF-8，只回答一句简短的错误）");
     assert!(srv.is_running());
 }
 
@@ -332,27 +336,6 @@ fn a_port_already_taken_is_reported() {
 }
 
 #[test]
-fn bad_flags_get_a_clear_answer() {
-    let out = testkit::run(SERVER, ["--port", "0", "--drop", "1.5"], "");
-    assert_eq!(out.status.code(), Some(1));
-    assert!(out.stderr.contains("--drop 是丢包的比例"), "{}", out.stderr);
-    let out = testkit::run(SERVER, ["--port", "0", "--buffer", "0"], "");
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        out.stderr.contains("--buffer 应当在 1 到 65507 之间"),
-        "{}",
-        out.stderr
-    );
-    let out = client(&["--timeout-ms", "0"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        out.stderr.contains("--timeout-ms 至少是 1"),
-        "{}",
-        out.stderr
-    );
-}
-
-#[test]
 fn stdin_lines_until_an_empty_line() {
     let srv = server(&[]);
     let port = srv.port();
@@ -443,4 +426,111 @@ fn reply_text_is_the_tutorial_s_format() {
     });
     let n = dropped.count();
     assert!((2_700..3_300).contains(&n), "丢了 {n} 个，应当接近 3000");
+}
+
+#[test]
+fn out_of_range_flags_are_refused_by_clap_without_a_panic() {
+    // 4294967295 是 u32 的最大值：以前 `retries + 1` 在这里溢出，客户端 panic。
+    let silent = udp();
+    let port = silent.local_addr().unwrap().port().to_string();
+    for (flag, value, message) in [
+        ("--retries", "4294967295", "--retries 应当在 0 到 100 之间"),
+        ("--retries", "-1", "--retries 应当在 0 到 100 之间"),
+        (
+            "--timeout-ms",
+            "18446744073709551615",
+            "--timeout-ms 应当在 1 到 60000 之间",
+        ),
+        ("--timeout-ms", "0", "--timeout-ms 应当在 1 到 60000 之间"),
+    ] {
+        // 写成 --flag=值，"-1" 才不会被当成另一个参数。
+        let out = client(&["--port", port.as_str(), &format!("{flag}={value}"), "喂"]);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}：{}", out.stderr);
+        assert!(
+            out.stderr.contains(message),
+            "{flag} {value}：{}",
+            out.stderr
+        );
+        assert!(
+            !out.stderr.contains("panicked"),
+            "{flag} {value}：{}",
+            out.stderr
+        );
+    }
+    // 被拒绝的参数不会让客户端发出任何东西。
+    silent.set_nonblocking(true).unwrap();
+    assert!(
+        silent.recv_from(&mut [0u8; 16]).is_err(),
+        "参数不对时不该发送"
+    );
+    for (flag, value, message) in [
+        ("--drop", "1.5", "--drop 应当在 0 到 1 之间"),
+        ("--drop", "NaN", "--drop 应当在 0 到 1 之间"),
+        ("--buffer", "0", "--buffer 应当在 1 到 65507 之间"),
+    ] {
+        let out = testkit::run(SERVER, ["--port", "0", flag, value], "");
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}：{}", out.stderr);
+        assert!(
+            out.stderr.contains(message),
+            "{flag} {value}：{}",
+            out.stderr
+        );
+    }
+}
+
+/// 不怀好意的数据报：坏字节、过长的编码、被缓冲区切开的汉字、比缓冲区大的数据报。
+fn hostile_datagrams() -> Vec<(&'static str, Vec<u8>)> {
+    let mut cut = vec![b'a'; 1023];
+    cut.extend_from_slice("你".as_bytes());
+    let mut full = "你".repeat(341).into_bytes();
+    full.push(b'a');
+    vec![
+        ("1024 个 0xFF", vec![0xFF; 1024]),
+        ("1 个 0xFF", vec![0xFF]),
+        ("过长编码 C0 AF", vec![0xC0, 0xAF]),
+        ("代理项 ED A0 80", vec![0xED, 0xA0, 0x80]),
+        ("1023 个 a 加 你，缓冲区切在“你”中间", cut),
+        ("2000 个 0x80", vec![0x80; 2000]),
+        ("341 个 你 加 a，正好 1024 字节", full),
+        ("空数据报", Vec::new()),
+    ]
+}
+
+#[test]
+fn no_reply_is_much_larger_than_its_request() {
+    // UDP 的源地址可以伪造：回答比请求大得多的服务端，会被人拿来把流量“放大”后砸向别人。
+    // 所以每个回答最多比它的请求多 32 字节（Hello, ! 是 8 字节，错误回答 30 字节）。
+    let mut srv = server(&[]);
+    let socket = udp();
+    let mut table = String::new();
+    for (what, data) in hostile_datagrams() {
+        socket.send_to(&data, srv.addr()).unwrap();
+        let (reply, from) = recv(&socket, what);
+        assert_eq!(from, srv.addr());
+        assert!(
+            reply.len() <= data.len() + 32,
+            "{what}：请求 {} 字节，回答却有 {} 字节",
+            data.len(),
+            reply.len()
+        );
+        let shown = String::from_utf8_lossy(&reply);
+        let shown: String = if shown.chars().count() > 20 {
+            shown.chars().take(12).chain("……".chars()).collect()
+        } else {
+            shown.into_owned()
+        };
+        table.push_str(&format!(
+            "{what}：请求 {} 字节，回答 {} 字节：{shown}\n",
+            data.len(),
+            reply.len()
+        ));
+    }
+    assert!(srv.is_running(), "坏数据报不该让服务端退出");
+    assert_matches_saved(&saved("reply-sizes.txt"), &table);
+    let log = srv.kill_and_collect().stdout;
+    assert_eq!(log.matches("只回答一句简短的错误").count(), 6, "{log}");
+    assert_matches_saved(
+        &saved("hostile-server.txt"),
+        &normalize_addrs(&log, srv.addr().port()),
+    );
 }

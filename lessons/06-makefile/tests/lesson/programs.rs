@@ -129,7 +129,7 @@ fn send_in_awkward_pieces(server_args: &[&str]) -> String {
         (&stream).flush().unwrap();
         start = end;
     }
-    // 不关闭发送方向：服务端凑够 10 个字符就该回答，不必等 EOF。
+    // 不半关闭：服务端凑够 10 个字符就该回答，不必等 EOF。
     read_all(&stream)
 }
 

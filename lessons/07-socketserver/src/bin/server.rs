@@ -2,7 +2,6 @@
 //! 回复一次 `Your msg=<读到的>`，不加换行——和教程的 Python 程序在线上完全一样。
 
 use std::process::ExitCode;
-use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
@@ -46,12 +45,9 @@ fn real_main(args: Args) -> Result<()> {
     );
     ensure!(args.idle_timeout >= 1, "--idle-timeout 至少是 1 秒");
     install_panic_hook();
-    let (finished_tx, finished_rx) = mpsc::channel();
-    let options = MyHandlerOptions {
-        idle_timeout: Some(Duration::from_secs(args.idle_timeout)),
-        panic_on: args.panic_on,
-        finished: Some(finished_tx),
-    };
+    let idle = Duration::from_secs(args.idle_timeout);
+    let (options, finished) =
+        MyHandlerOptions::for_server(Some(idle), args.panic_on, args.max_clients);
     let listener = support::bind(&args.host, args.port)?;
     let server = ThreadingTcpServer::from_listener(listener, MyHandler::factory(options))
         .context("无法启动接受连接的线程")?;
@@ -61,9 +57,9 @@ fn real_main(args: Args) -> Result<()> {
     );
 
     let poll = Duration::from_secs_f64(args.poll_interval);
-    match args.max_clients {
-        Some(n) => serve_until(&server, n, &finished_rx, poll)?,
-        None => server.serve_forever(poll)?,
+    match (args.max_clients, finished) {
+        (Some(n), Some(finished)) => serve_until(&server, n, &finished, poll)?,
+        _ => server.serve_forever(poll)?,
     }
     Ok(())
 }

@@ -520,3 +520,60 @@ fn udp_server_replies_to_each_datagram() {
         assert!(server.handle_request().is_err());
     });
 }
+
+/// 监听套接字的积压队列里有几个连接：握手已经完成、还没有被 accept 取走
+/// （Linux 的 /proc/net/tcp 里，LISTEN（状态 0A）那一行的 rx_queue 就是这个数）。
+#[cfg(target_os = "linux")]
+fn listen_queue(port: u16) -> usize {
+    let table = std::fs::read_to_string("/proc/net/tcp").expect("读 /proc/net/tcp");
+    let wanted = format!(":{port:04X}");
+    table
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|f| f.len() > 4 && f[1].ends_with(&wanted) && f[3] == "0A")
+        .and_then(|f| f[4].split(':').nth(1).map(str::to_string))
+        .map(|rx| usize::from_str_radix(&rx, 16).expect("rx_queue 是十六进制数"))
+        .expect("/proc/net/tcp 里有这个端口的 LISTEN 行")
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn busy_servers_leave_new_connections_in_the_listen_queue() {
+    // 同步服务端的第一个处理器停在 handle 里。后来的连接应当留在内核的积压队列里排队，
+    // 而不是被接受连接的线程一股脑收进程序里：积压队列满了，新的握手才会被内核挡住（背压）。
+    let log = Log::default();
+    let mut gate = None;
+    let factory = blocker_factory(&log, &mut gate);
+    let Gate { entered, release } = gate.unwrap();
+    let server = Arc::new(TcpServer::bind("127.0.0.1:0", factory).unwrap());
+    let addr = server.server_address();
+    let s = Arc::clone(&server);
+    let serving = thread::spawn(move || s.serve_forever(POLL));
+    let first = TcpStream::connect(addr).unwrap();
+    entered
+        .recv_timeout(DEADLINE)
+        .expect("第一个处理器开始运行");
+    const WAITING: usize = 20;
+    let waiting: Vec<TcpStream> = (0..WAITING)
+        .map(|_| TcpStream::connect(addr).unwrap())
+        .collect();
+    // 接受连接的线程手里最多拿着一个，其余的都该还在积压队列里。
+    let most_taken = 1;
+    wait_until("后来的连接留在积压队列里", || {
+        listen_queue(addr.port()) >= WAITING - most_taken
+    });
+    // 再看一小会儿：队列没有被悄悄地抽干。
+    thread::sleep(Duration::from_millis(200));
+    assert!(listen_queue(addr.port()) >= WAITING - most_taken);
+    for _ in 0..=WAITING {
+        release.send(()).unwrap();
+    }
+    drop(first);
+    drop(waiting);
+    with_deadline("shutdown", move || {
+        server.shutdown();
+        serving.join().unwrap().unwrap();
+        server.server_close();
+    });
+}

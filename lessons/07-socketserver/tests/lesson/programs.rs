@@ -17,7 +17,7 @@ fn saved(name: &str) -> String {
 
 /// 把输出里会变的地址换成固定的：服务端的端口换成默认的 9999，
 /// 客户端的临时端口按出现的先后换成 50001、50002……
-fn normalize_addrs(text: &str, server_port: u16) -> String {
+pub(crate) fn normalize_addrs(text: &str, server_port: u16) -> String {
     let text = testkit::normalize(text, &[(&format!(":{server_port}"), ":9999")]);
     let mut seen: Vec<String> = Vec::new();
     let mut out = String::new();
@@ -362,4 +362,41 @@ fn a_client_waiting_on_a_silent_server_times_out() {
         .code(1)
         .stderr(predicate::str::contains("服务端都没有回复"));
     drop(silent);
+}
+
+#[test]
+fn serving_forever_keeps_nothing_per_connection() {
+    use lesson_07::MyHandlerOptions;
+    // 一直服务（没有 --max-clients）：没有人数走了几个客户端，finish 就不该往任何通道里放东西，
+    // 否则每个连接都在通道里留下一个地址，服务端越跑越大。
+    let (options, finished) = MyHandlerOptions::for_server(None, None, None);
+    assert!(
+        options.finished.is_none() && finished.is_none(),
+        "一直服务时不该有“走了一个客户端”的通道：没有人读它"
+    );
+    // 要数的时候才有通道，finish 每走一个客户端放进一个地址。
+    let (options, finished) = MyHandlerOptions::for_server(None, None, Some(2));
+    let finished = finished.expect("--max-clients 时需要通道");
+    let server = lesson_07::socketserver::ThreadingTcpServer::bind(
+        "127.0.0.1:0",
+        lesson_07::MyHandler::factory(options),
+    )
+    .unwrap();
+    let addr = server.server_address();
+    testkit::with_deadline("serve_until 服务完 2 个客户端", move || {
+        std::thread::scope(|s| {
+            let serving = s.spawn(move || {
+                lesson_07::serve_until(&server, 2, &finished, std::time::Duration::from_millis(20))
+            });
+            for text in ["一", "二"] {
+                let mut conn = TcpStream::connect(addr).unwrap();
+                conn.set_read_timeout(Some(DEADLINE)).unwrap();
+                assert_eq!(
+                    send_then_recv(&mut conn, text.as_bytes()),
+                    format!("Your msg={text}")
+                );
+            }
+            serving.join().unwrap().unwrap();
+        });
+    });
 }

@@ -47,6 +47,7 @@ fn real_main(args: Args) -> Result<()> {
     Ok(())
 }
 
+// ANCHOR: handle
 fn handle(stream: TcpStream, n: u64, args: &Args) {
     say(format_args!("[#{n}] 新连接"));
     // 对方一直不说话时，读会在超时后报错，这个线程也就结束了。
@@ -68,3 +69,4 @@ fn handle(stream: TcpStream, n: u64, args: &Args) {
     // 对方也可能已经走了，回不回得去都不影响服务端。
     let _ = (&stream).write_all(format!("{reply}\n").as_bytes());
 }
+// ANCHOR_END: handle

@@ -6,6 +6,8 @@ use std::net::TcpListener;
 
 use testkit::{normalize, Finished, Proc};
 
+pub const TUTORIAL_SERVER: &str = env!("CARGO_BIN_EXE_l08-tutorial-server");
+pub const TUTORIAL_CLIENT: &str = env!("CARGO_BIN_EXE_l08-tutorial-client");
 pub const SERVER: &str = env!("CARGO_BIN_EXE_l08-server");
 pub const CLIENT: &str = env!("CARGO_BIN_EXE_l08-client");
 pub const FRAMED_SERVER: &str = env!("CARGO_BIN_EXE_l08-framed-server");

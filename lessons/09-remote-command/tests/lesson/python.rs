@@ -65,3 +65,39 @@ fn rust_client_talks_to_the_python_server() {
     );
     assert!(out.contains("\nno output!\n"), "{out}");
 }
+
+#[test]
+fn the_python_server_takes_only_vetted_programs_and_arguments() {
+    let Some(py) = testkit::python3("the_python_server_takes_only_vetted_programs_and_arguments")
+    else {
+        return;
+    };
+    let refused = testkit::run(py, [script("server.py").as_str(), "--allow", "tee"], "");
+    assert_eq!(refused.status.code(), Some(1), "{}", refused.stderr);
+    assert!(refused.stderr.contains("审过的程序"), "{}", refused.stderr);
+    let srv = Proc::server(
+        py,
+        [
+            script("server.py").as_str(),
+            "--port",
+            "0",
+            "--allow",
+            "date",
+        ],
+    );
+    let out = succeeded(testkit::run(
+        CLIENT,
+        ["--port", srv.port().as_str()],
+        "date -f /etc/shadow\nuname /etc/shadow\ndate -u +%Y\nq\n",
+    ));
+    assert!(
+        out.contains("cmd:>>>date -f /etc/shadow\nerror: date 不接受参数 '-f'"),
+        "{out}"
+    );
+    assert!(
+        out.contains("error: uname 不接受参数 '/etc/shadow'"),
+        "{out}"
+    );
+    assert!(!out.contains("root:"), "{out}");
+    assert!(out.contains("cmd:>>>date -u +%Y\n2"), "{out}");
+}

@@ -7,6 +7,8 @@ use std::time::Duration;
 use anyhow::{ensure, Context, Result};
 use clap::Parser;
 use lesson_10::server::{prepare_dir, serve, Config};
+use lesson_10::transfer::remove_stale;
+use lesson_10::upload::TEMP_PREFIX;
 
 /// 收文件、发文件。文件名只能是一个普通的名字，写入先进临时文件，收齐了才换上正式名字。
 #[derive(Parser)]
@@ -62,6 +64,12 @@ fn real_main(args: Args) -> Result<()> {
         dir.display(),
         args.max_size
     ));
+    // 上次的服务端被杀掉（SIGKILL、断电）时没来得及删的临时文件，现在删掉。
+    let stale = remove_stale(&dir, TEMP_PREFIX)
+        .with_context(|| format!("清理 {} 里上次留下的临时文件失败", dir.display()))?;
+    for name in stale {
+        support::say(format_args!("删除了上次留下的临时文件 {name}"));
+    }
     let config = Config {
         dir,
         max_size: args.max_size,

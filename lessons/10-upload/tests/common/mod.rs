@@ -84,7 +84,7 @@ pub fn reply_line(stream: &TcpStream) -> String {
     line.trim_end_matches('\n').to_string()
 }
 
-/// 手工发一个请求：写出 `bytes`，关闭发送方向（像真正的客户端那样），读回答的一行。
+/// 手工发一个请求：写出 `bytes`，半关闭（告诉服务端后面没有了），读回答的一行。
 pub fn request(addr: SocketAddr, bytes: &[u8]) -> String {
     let stream = connect(addr);
     (&stream).write_all(bytes).expect("写得出去");
@@ -120,4 +120,9 @@ pub fn sha256(bytes: &[u8]) -> String {
 pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("能绑定空闲端口");
     listener.local_addr().unwrap().port()
+}
+
+/// 书里展示的输出文件 `output/<name>` 的路径。
+pub fn saved_output(name: &str) -> String {
+    format!("{}/output/{name}", env!("CARGO_MANIFEST_DIR"))
 }

@@ -29,7 +29,7 @@ fn half_upload(server: &Server, name: &str, body: &[u8]) -> TcpStream {
     stream
 }
 
-/// 发完后一半，关闭发送方向，读回答。
+/// 发完后一半，半关闭，读回答。
 fn finish_upload(stream: &TcpStream, body: &[u8]) -> String {
     (&*stream).write_all(&body[body.len() / 2..]).unwrap();
     stream.shutdown(Shutdown::Write).unwrap();

@@ -2,9 +2,12 @@
 //! cargo 一次启动它，里面的测试并行运行，而不是一个测试文件一个进程、一个接一个地等。
 
 mod attacks;
+mod breaks;
 #[path = "../common/mod.rs"]
 mod common;
 mod programs;
+mod protocol;
 mod python;
 mod refusals;
 mod transfer;
+mod twins;

@@ -70,7 +70,7 @@ fn the_demo_session_matches_the_book() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains(&format!("SHA-256 一致：{want}")), "{out}");
     assert_matches_saved(&saved("upload.txt"), &stable(&out, &server));
-    server.proc.expect_stdout("[#1] 收完");
+    server.proc.expect_stdout("[#1] 办完");
 
     let target = server.root.path().join("downloaded.py");
     let target_arg = target.display().to_string();
@@ -85,7 +85,7 @@ fn the_demo_session_matches_the_book() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read(&target).unwrap(), data);
     assert_matches_saved(&saved("download.txt"), &stable(&out, &server));
-    server.proc.expect_stdout("[#2] 发完");
+    server.proc.expect_stdout("[#2] 办完");
 
     let (code, out, err) = run_client(&["--port", &port, "upload", sample, "--as", "../x"]);
     assert_eq!(code, 1, "{out}");

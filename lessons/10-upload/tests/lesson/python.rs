@@ -4,6 +4,7 @@
 use crate::common;
 
 use std::fs;
+use std::io::{BufRead, BufReader, Write};
 
 use common::*;
 use testkit::assert_clear_failure;
@@ -81,4 +82,16 @@ fn rust_client_uploads_to_the_python_server() {
     ]);
     assert_clear_failure(&out, "服务端拒绝了上传");
     assert!(!root.path().join("x").exists());
+    // 一个连接上两个上传紧挨着发出：两个都回答 ok，都保存下来。
+    let stream = connect(server.addr());
+    (&stream)
+        .write_all(b"post|3|t1\nabcpost|3|t2\nxyz")
+        .unwrap();
+    let mut reader = BufReader::new(&stream);
+    for body in [&b"abc"[..], b"xyz"] {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert_eq!(line, format!("ok 3 {}\n", sha256(body)));
+    }
+    assert_eq!(fs::read(dir.join("t2")).unwrap(), b"xyz");
 }
