@@ -17,12 +17,16 @@ use encoding_rs::{DecoderResult, Encoding, GBK, UTF_8};
 pub mod gbk;
 pub mod stream;
 
-#[allow(unused_variables, unused_imports, unused_mut, dead_code)]
+// 学习者的练习只在评分时编译（cargo 特性 `exercises`）：写到一半的练习不会拖累这一课的程序和别的课。
 #[path = "../exercises/mod.rs"]
+#[cfg(feature = "exercises")]
+#[allow(unused_variables, unused_imports, unused_mut, dead_code)]
 pub mod exercises;
 
-#[doc(hidden)]
+// 参考答案（cargo 特性 `solutions`）：评分时不编译，学习者的文件够不着它。
 #[path = "../solutions/mod.rs"]
+#[cfg(feature = "solutions")]
+#[doc(hidden)]
 pub mod solutions;
 
 // ANCHOR: bytes_literal
@@ -207,6 +211,7 @@ mod tests {
 
     /// encoding_rs 找到的坏字节位置，应当和标准库（练习 2 的参考答案）找到的一样，
     /// 解出的文字也应当和 `String::from_utf8_lossy` 一样。
+    #[cfg(feature = "solutions")]
     #[test]
     fn decode_report_agrees_with_the_standard_library() {
         let palette = [

@@ -1,6 +1,9 @@
 //! 第 02 课练习的评分检查。`workbook grade 02` 运行学习者的版本；
 //! 平时的 `cargo test` 证明参考答案通过、未动手的练习不通过。
 
+// 两个特性都不打开时（平时的 cargo test），这里只剩检查函数，没有测试用到它们。
+#![cfg_attr(not(all(feature = "exercises", feature = "solutions")), allow(dead_code, unused_imports))]
+
 use testkit::{exercise, with_deadline};
 
 /// 一个简单的伪随机数发生器，让“随便什么字节”的检查每次都一样、失败时能重现。

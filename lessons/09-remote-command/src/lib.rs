@@ -21,12 +21,16 @@ pub mod reap;
 pub mod run;
 pub mod server;
 
-#[allow(unused_variables, unused_imports, unused_mut, dead_code)]
+// 学习者的练习只在评分时编译（cargo 特性 `exercises`）：写到一半的练习不会拖累这一课的程序和别的课。
 #[path = "../exercises/mod.rs"]
+#[cfg(feature = "exercises")]
+#[allow(unused_variables, unused_imports, unused_mut, dead_code)]
 pub mod exercises;
 
-#[doc(hidden)]
+// 参考答案（cargo 特性 `solutions`）：评分时不编译，学习者的文件够不着它。
 #[path = "../solutions/mod.rs"]
+#[cfg(feature = "solutions")]
+#[doc(hidden)]
 pub mod solutions;
 
 /// 教程里的端口。
