@@ -111,6 +111,10 @@
                 // 免得一节长长的代码靠篇幅压过专讲这个词的一节。分数相同时，先讲到它的一节排在前面。
                 score += inTitle * 12 + inPath * 4 + Math.min(inBody, 10) * 3;
             });
+            // 前言、术语表和附录里也提到这个词，但讲它的是各课的章节：章节排在前面。
+            if (!/^第 \d\d 课/.test(doc.breadcrumbs || '')) {
+                score *= 0.5;
+            }
             if (matched > 0) {
                 found.push({ ref: ref, matched: matched, score: score, doc: doc });
             }

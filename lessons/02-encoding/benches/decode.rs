@@ -18,9 +18,9 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use encoding_rs::{Encoding, GBK, UTF_8};
+use lesson_02::decode_report;
 use lesson_02::gbk::{decode_gbk_lossy, encode_gbk_lossy};
 use lesson_02::stream::StreamDecoder;
-use lesson_02::{decode_report, solutions};
 
 const MIB: usize = 1024 * 1024;
 
@@ -144,10 +144,14 @@ fn main() {
         });
         report(&format!("StreamDecoder，每块 {size} 字节"), utf8.len(), t);
     }
+    // 参考答案只在打开 solutions 特性时编译：cargo bench -p lesson-02 --features solutions 才量这一行。
+    #[cfg(feature = "solutions")]
     for size in [7usize, 1024, 65536] {
         let chunks: Vec<&[u8]> = utf8.chunks(size).collect();
         let t = best_of(|| {
-            black_box(solutions::chunks::decode_chunks(black_box(&chunks)));
+            black_box(lesson_02::solutions::chunks::decode_chunks(black_box(
+                &chunks,
+            )));
         });
         report(
             &format!("练习 3 的参考答案，每块 {size} 字节"),

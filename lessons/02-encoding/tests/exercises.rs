@@ -2,7 +2,10 @@
 //! 平时的 `cargo test` 证明参考答案通过、未动手的练习不通过。
 
 // 两个特性都不打开时（平时的 cargo test），这里只剩检查函数，没有测试用到它们。
-#![cfg_attr(not(all(feature = "exercises", feature = "solutions")), allow(dead_code, unused_imports))]
+#![cfg_attr(
+    not(all(feature = "exercises", feature = "solutions")),
+    allow(dead_code, unused_imports)
+)]
 
 use testkit::{exercise, with_deadline};
 

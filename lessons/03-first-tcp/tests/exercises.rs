@@ -4,7 +4,10 @@
 //! 学习者的客户端去问真正的 l03-server。
 
 // 两个特性都不打开时（平时的 cargo test），这里只剩检查函数，没有测试用到它们。
-#![cfg_attr(not(all(feature = "exercises", feature = "solutions")), allow(dead_code, unused_imports))]
+#![cfg_attr(
+    not(all(feature = "exercises", feature = "solutions")),
+    allow(dead_code, unused_imports)
+)]
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};

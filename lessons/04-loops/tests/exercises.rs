@@ -3,7 +3,10 @@
 //! 每个检查都走真实的套接字：学习者写的服务端在测试的线程里运行，测试扮演客户端。
 
 // 两个特性都不打开时（平时的 cargo test），这里只剩检查函数，没有测试用到它们。
-#![cfg_attr(not(all(feature = "exercises", feature = "solutions")), allow(dead_code, unused_imports))]
+#![cfg_attr(
+    not(all(feature = "exercises", feature = "solutions")),
+    allow(dead_code, unused_imports)
+)]
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};

@@ -3,7 +3,10 @@
 //! 每道题都走真实的 UDP 套接字，对面是参考程序（真实进程）或测试里的套接字。
 
 // 两个特性都不打开时（平时的 cargo test），这里只剩检查函数，没有测试用到它们。
-#![cfg_attr(not(all(feature = "exercises", feature = "solutions")), allow(dead_code, unused_imports))]
+#![cfg_attr(
+    not(all(feature = "exercises", feature = "solutions")),
+    allow(dead_code, unused_imports)
+)]
 
 mod common;
 

@@ -3,7 +3,10 @@
 //! 每道题都走真实的套接字：参考程序是真正的进程，每一次等待都有期限。
 
 // 两个特性都不打开时（平时的 cargo test），这里只剩检查函数，没有测试用到它们。
-#![cfg_attr(not(all(feature = "exercises", feature = "solutions")), allow(dead_code, unused_imports))]
+#![cfg_attr(
+    not(all(feature = "exercises", feature = "solutions")),
+    allow(dead_code, unused_imports)
+)]
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
