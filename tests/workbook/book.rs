@@ -200,7 +200,6 @@ fn misaligned(block: &[&str]) -> Vec<(usize, usize)> {
 }
 
 #[test]
-#[ignore = "章节正在改写：改完后去掉"]
 fn text_diagrams_line_up() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src");
     let mut files = Vec::new();
