@@ -320,3 +320,100 @@ fn works_from_inside_a_lesson_folder() {
         .stdout(predicate::str::contains("线程1"));
     assert!(!dir.join("target").exists(), "不应在课程目录里建 target/");
 }
+
+/// 把演示输出里每次都不同的端口号换成固定的：按第一次出现的先后，依次换成 40001、40002……
+fn stable_ports(text: &str) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("127.0.0.1") {
+        let (before, after) = rest.split_at(at + "127.0.0.1".len());
+        out.push_str(before);
+        let sep = if after.starts_with(':') {
+            ":"
+        } else if after.starts_with("', ") {
+            "', "
+        } else {
+            ""
+        };
+        let digits: String = after[sep.len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        if sep.is_empty() || digits.is_empty() {
+            rest = after;
+            continue;
+        }
+        let n = match seen.iter().position(|p| *p == digits) {
+            Some(i) => i,
+            None => {
+                seen.push(digits.clone());
+                seen.len() - 1
+            }
+        };
+        out.push_str(&format!("{sep}{}", 40001 + n));
+        rest = &after[sep.len() + digits.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// 前言里展示的是第 03 课演示真实运行的开头。两个程序之间的先后每次可能不同，所以按“谁说的”分开比：
+/// 每个程序自己说的话、以及运行器的 ▶ 说明，都必须和书里的一样、顺序也一样。
+#[test]
+fn the_introduction_shows_the_start_of_a_real_demo() {
+    let saved_path = lessons::repo_root().join("book/src/output/intro-demo.txt");
+    let out = workbook()
+        .args(["lesson", "03"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let actual = stable_ports(&String::from_utf8_lossy(&out.stdout));
+    let speaker = |line: &str| -> String {
+        line.split_once("] ")
+            .filter(|_| line.starts_with('['))
+            .map(|(who, _)| who.to_string())
+            .unwrap_or_else(|| "运行器".to_string())
+    };
+    if std::env::var_os("UPDATE_OUTPUT").is_some() {
+        // 到完整版客户端说完为止。
+        let lines: Vec<&str> = actual.lines().collect();
+        let end = lines
+            .iter()
+            .position(|l| l.starts_with("▶ 连接怎么结束"))
+            .unwrap_or(lines.len());
+        std::fs::write(&saved_path, lines[..end].join("\n") + "\n").unwrap();
+    }
+    let saved = std::fs::read_to_string(&saved_path).expect("book/src/output/intro-demo.txt 存在");
+    // 端口按出现先后编号，两个程序之间的先后一变，编号也可能变：比较时把端口号都抹掉。
+    let blur = |l: &str| {
+        let mut s = String::new();
+        let mut digits = false;
+        for c in l.chars() {
+            let d = c.is_ascii_digit();
+            if !(d && digits) {
+                s.push(if d { '#' } else { c });
+            }
+            digits = d;
+        }
+        s
+    };
+    for who in ["运行器", "服务端", "客户端"] {
+        let mine: Vec<String> = saved
+            .lines()
+            .filter(|l| speaker(l) == who)
+            .map(blur)
+            .collect();
+        let theirs: Vec<String> = actual
+            .lines()
+            .filter(|l| speaker(l) == who)
+            .map(blur)
+            .collect();
+        assert!(
+            theirs.len() >= mine.len() && theirs[..mine.len()] == mine[..],
+            "前言里 {who} 的输出和演示的实际输出不一致（确认改动无误后用 UPDATE_OUTPUT=1 重新生成）：\n书里：{mine:#?}\n实际：{:#?}",
+            &theirs[..theirs.len().min(mine.len())]
+        );
+    }
+}
