@@ -152,7 +152,17 @@ impl Proc {
 
     /// 等到标准输出出现满足条件的一行，返回那一行；期限内等不到就让测试失败。
     pub fn expect_line(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + DEADLINE;
+        self.expect_line_within(what, DEADLINE, pred)
+    }
+
+    /// 同 [`Proc::expect_line`]，期限由调用者给出（比如要等一次编译时）。
+    pub fn expect_line_within(
+        &mut self,
+        what: &str,
+        limit: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> String {
+        let deadline = Instant::now() + limit;
         // 先看已经收到的行。
         if let Some(line) = self.stdout.iter().find(|l| pred(l)) {
             return line.clone();
