@@ -103,6 +103,7 @@ fn main() -> ExitCode {
     let cli: Cli = support::cli::parse_with(Cli::command().after_help(examples()), argv);
     // 输出接到 `head` 之类的程序、被提前关掉时，安静地结束，而不是 panic。
     support::quiet_on_closed_stdout();
+    support::plain_when_asked();
     let result = std::panic::catch_unwind(|| run(cli));
     let Ok(result) = result else {
         return ExitCode::FAILURE;

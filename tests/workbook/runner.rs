@@ -417,3 +417,23 @@ fn the_introduction_shows_the_start_of_a_real_demo() {
         );
     }
 }
+
+/// `TERM=dumb` 的终端不懂颜色：即使用 `CLICOLOR_FORCE` 强制要颜色，也不输出控制字符。
+#[test]
+fn a_dumb_terminal_gets_no_colour() {
+    let run = |term: &str| {
+        let out = assert_cmd::Command::cargo_bin("workbook")
+            .unwrap()
+            .env_remove("NO_COLOR")
+            .env("CLICOLOR_FORCE", "1")
+            .env("TERM", term)
+            .env("WORKBOOK_PROGRESS", std::env::temp_dir().join("workbook-progress-colour"))
+            .arg("list")
+            .timeout(DEADLINE)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(run("xterm-256color").contains("\u{1b}["), "强制要颜色时应当有颜色");
+    assert!(!run("dumb").contains("\u{1b}["), "TERM=dumb 时不应有颜色");
+}

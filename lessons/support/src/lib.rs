@@ -26,6 +26,7 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
 /// 用法：`fn main() -> ExitCode { support::run(real_main) }`
 pub fn run(body: impl FnOnce() -> Result<()>) -> ExitCode {
     quiet_on_closed_stdout();
+    plain_when_asked();
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(err)) => {
@@ -34,6 +35,15 @@ pub fn run(body: impl FnOnce() -> Result<()>) -> ExitCode {
         }
         // 只可能是标准输出被关掉（见下面）：读输出的一方已经不要了，安静地结束。
         Err(_) => ExitCode::FAILURE,
+    }
+}
+
+/// 不该有颜色的时候关掉颜色：设置了 `NO_COLOR`，或者终端声明自己不懂颜色（`TERM=dumb`）。
+/// （`colored` 自己只看 `NO_COLOR` 和 `CLICOLOR`，不看 `TERM`。）
+pub fn plain_when_asked() {
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    if dumb || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        colored::control::set_override(false);
     }
 }
 
