@@ -1,6 +1,7 @@
 //! 第 03 课练习的参考答案。
 
 pub mod ask;
-pub mod serve_one;
+pub mod receipt;
 pub mod split;
 pub mod status;
+pub mod text;

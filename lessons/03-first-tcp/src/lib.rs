@@ -45,7 +45,7 @@ pub const MAX_REPLY: usize = 64 * 1024;
 ///
 /// Python 的第 1 到第 3 步（socket、bind、listen）在调用这里之前已经由
 /// `TcpListener::bind` 一次做完了。
-pub fn serve_once(listener: &TcpListener, timeout: Duration) -> Result<()> {
+pub fn serve_once(listener: &TcpListener, idle: Duration) -> Result<()> {
     // 第 4 步 accept：一直等到有客户端完成三次握手，然后交给我们一条新连接和对方的地址。
     // listener 只负责接待；之后的收发都在这条新连接 stream 上进行。
     let (mut stream, peer) = listener.accept().context("接受连接失败")?;
@@ -53,12 +53,12 @@ pub fn serve_once(listener: &TcpListener, timeout: Duration) -> Result<()> {
 
     // ANCHOR: timeout
     // 客户端连上以后一直不说话，服务端不能陪它等一辈子：读和写都设上超时。
-    stream.set_read_timeout(Some(timeout))?;
-    stream.set_write_timeout(Some(timeout))?;
+    stream.set_read_timeout(Some(idle))?;
+    stream.set_write_timeout(Some(idle))?;
     // ANCHOR_END: timeout
 
     // 第 5 步 recv：只读一次，最多 1024 个字节。
-    let data = read_message(&mut stream).map_err(|err| explain_read_error(err, timeout))?;
+    let data = read_message(&mut stream).map_err(|err| explain_read_error(err, idle))?;
     for line in describe("收到", &data) {
         say(line);
     }
@@ -103,11 +103,11 @@ fn read_retrying(stream: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 // ANCHOR: explain_read_error
-fn explain_read_error(err: io::Error, timeout: Duration) -> anyhow::Error {
+fn explain_read_error(err: io::Error, idle: Duration) -> anyhow::Error {
     if is_timeout(&err) {
         anyhow!(
-            "客户端连上以后 {} 秒内什么也没有发送，服务端不再等它（可以用 --timeout 调整）",
-            timeout.as_secs()
+            "客户端连上以后 {} 秒内什么也没有发送，服务端不再等它（可以用 --idle-timeout 调整）",
+            idle.as_secs()
         )
     } else {
         anyhow::Error::new(err).context("读取客户端的数据失败：客户端可能中途断开了")

@@ -1,45 +1,37 @@
 //! 第一个 TCP 客户端：连上服务端，说一句话，打印回复。
 
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Result;
 use clap::Parser;
 use lesson_03::{describe, send_and_receive, DEFAULT_PORT, GREETING, MAX_REPLY};
 use support::say;
 
-/// 连上第 03 课的服务端，发送一句话（默认“你是who?”），打印服务端的回复。
+/// 连上第 03 课的服务端，发送一句话，打印服务端的回复。
 #[derive(Parser)]
+#[command(name = "l03-client", version)]
 struct Args {
     /// 要发送的话
-    #[arg(default_value = GREETING)]
+    #[arg(value_name = "话", default_value = GREETING)]
     text: String,
-    /// 服务端的地址
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-    /// 服务端的端口
-    #[arg(long, default_value_t = DEFAULT_PORT)]
-    port: u16,
-    /// 连接和等待回复的超时（秒）
-    #[arg(long, default_value_t = support::DEFAULT_TIMEOUT_SECS,
-          value_parser = clap::value_parser!(u64).range(1..))]
-    timeout: u64,
+    #[command(flatten)]
+    connect: support::cli::Connect<{ DEFAULT_PORT }>,
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = support::cli::parse();
     support::run(|| real_main(args))
 }
 
 // ANCHOR: main
 fn real_main(args: Args) -> Result<()> {
     // socket + connect：连上就完成了三次握手；连不上时 support::connect 说明该怎么办。
-    let timeout = Duration::from_secs(args.timeout);
-    let mut stream = support::connect(&args.host, args.port, timeout, "03")?;
+    let Args { text, connect } = args;
+    let mut stream = support::connect(&connect.host, connect.port, connect.timeout(), "03")?;
     say(format!("已连接到服务端 {}", stream.peer_addr()?));
-    say(format!("发送：{}（{} 个字节）", args.text, args.text.len()));
+    say(format!("发送：{text}（{} 个字节）", text.len()));
 
-    let reply = send_and_receive(&mut stream, &args.text)?;
+    let reply = send_and_receive(&mut stream, &text)?;
     for line in describe("收到回复", &reply.bytes) {
         say(line);
     }
@@ -48,7 +40,8 @@ fn real_main(args: Args) -> Result<()> {
     }
     if reply.cut {
         say(format!(
-            "回复达到了 {MAX_REPLY} 个字节的上限，后面的部分没有再读"
+            "回复达到了 {} KiB 的上限，后面的部分没有再读",
+            MAX_REPLY / 1024
         ));
     }
     Ok(())

@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Result;
 use clap::Parser;
@@ -12,45 +11,39 @@ use lesson_03::{
 };
 use support::say;
 
-/// 用一条 TCP 连接发出 HTTP GET 请求，打印响应头，把正文保存到文件。
+/// 用一条 TCP 连接发出 HTTP GET 请求，打印响应头，把正文保存到文件（8000 是 python3 -m http.server 的端口）。
 #[derive(Parser)]
+#[command(name = "l03-http-get", version)]
 struct Args {
     /// 要取的路径
-    #[arg(long, default_value = "/")]
+    #[arg(long, value_name = "路径", default_value = "/")]
     path: String,
-    /// HTTP 服务端的地址
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-    /// HTTP 服务端的端口（python3 -m http.server 默认用 8000）
-    #[arg(long, default_value_t = HTTP_DEFAULT_PORT)]
-    port: u16,
-    /// 正文保存到哪个文件（默认取路径的最后一段，没有就用 index.html）
-    #[arg(long)]
+    #[command(flatten)]
+    connect: support::cli::Connect<{ HTTP_DEFAULT_PORT }>,
+    /// 正文保存到哪个文件；不给时取路径的最后一段，没有就用 index.html
+    #[arg(long, value_name = "文件")]
     output: Option<PathBuf>,
-    /// 文件已经存在时覆盖它（默认拒绝）；只有正文完整收到后才会替换
+    /// 文件已经存在时覆盖它（只有正文完整收到后才会替换）；不加时拒绝覆盖
     #[arg(long)]
     force: bool,
-    /// 连接和每次等待数据的超时（秒）
-    #[arg(long, default_value_t = support::DEFAULT_TIMEOUT_SECS,
-          value_parser = clap::value_parser!(u64).range(1..))]
-    timeout: u64,
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = support::cli::parse();
     support::run(|| real_main(args))
 }
 
 // ANCHOR: main
 fn real_main(args: Args) -> Result<()> {
-    let request = build_request(&args.host, args.port, &args.path)?;
+    let (host, port) = (&args.connect.host, args.connect.port);
+    let request = build_request(host, port, &args.path)?;
     // 先看要写的文件：已经存在又没有 --force，就不必连接了。
     let output = args
         .output
         .unwrap_or_else(|| default_output_name(&args.path).into());
     check_output(&output, args.force)?;
 
-    let mut stream = connect_http(&args.host, args.port, Duration::from_secs(args.timeout))?;
+    let mut stream = connect_http(host, port, args.connect.timeout())?;
     say(format!("已连接到 {}，发送请求：", stream.peer_addr()?));
     for line in request.split("\r\n").filter(|l| !l.is_empty()) {
         say(format!("  {line}"));

@@ -8,9 +8,10 @@ use lesson_03::teardown;
 
 /// 四次挥手与半关闭、RST、TIME_WAIT 与 SO_REUSEADDR、积压队列（backlog），每一幕都是真的连接。
 #[derive(Parser)]
+#[command(name = "l03-teardown", version)]
 struct Args {
-    /// 演哪一幕（默认全部）
-    #[arg(value_enum, default_value_t = Scene::All)]
+    /// 演哪一幕
+    #[arg(value_name = "幕", value_enum, default_value_t = Scene::All)]
     scene: Scene,
 }
 
@@ -29,7 +30,7 @@ enum Scene {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = support::cli::parse();
     support::run(|| real_main(args))
 }
 

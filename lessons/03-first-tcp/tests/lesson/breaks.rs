@@ -78,9 +78,9 @@ fn an_idle_client_holds_the_tutorial_server() {
     drop(srv);
     drop(idle);
 
-    t.say("同样的客户端，换成完整版，超时设为 1 秒：");
-    t.command("l03-server --timeout 1");
-    let full = Proc::server(SERVER, ["--port", "0", "--timeout", "1"]);
+    t.say("同样的客户端，换成完整版，空闲超时设为 1 秒：");
+    t.command("l03-server --idle-timeout 1");
+    let full = Proc::server(SERVER, ["--port", "0", "--idle-timeout", "1"]);
     let port = full.port();
     let idle = TcpStream::connect(full.addr()).unwrap();
     let peer = idle.local_addr().unwrap().to_string();

@@ -2,6 +2,7 @@
 //! cargo 一次启动它，里面的测试并行运行，而不是一个测试文件一个进程、一个接一个地等。
 
 mod breaks;
+mod hostile;
 mod http;
 mod programs;
 mod python;

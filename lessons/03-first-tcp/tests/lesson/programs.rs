@@ -280,7 +280,7 @@ fn reset(stream: TcpStream) {
 
 #[test]
 fn silent_client_is_dropped_after_the_timeout() {
-    let server = Proc::server(SERVER, ["--port", "0", "--timeout", "1"]);
+    let server = Proc::server(SERVER, ["--port", "0", "--idle-timeout", "1"]);
     // 连上，但一个字也不说；连接保持到服务端退出之后。
     let stream = raw_connect(server.addr());
     let srv = server.finish();
@@ -437,9 +437,9 @@ fn works_over_ipv6_when_the_machine_has_it() {
 
 #[test]
 fn bad_arguments_are_refused_before_anything_happens() {
-    let out = testkit::run(SERVER, ["--timeout", "0"], "");
+    let out = testkit::run(SERVER, ["--idle-timeout", "0"], "");
     assert!(!out.status.success());
-    assert!(out.stderr.contains("--timeout"), "{}", out.stderr);
+    assert!(out.stderr.contains("--idle-timeout"), "{}", out.stderr);
     let out = testkit::run(CLIENT, ["--port", "七万"], "");
     assert!(!out.status.success());
     assert!(out.stderr.contains("--port"), "{}", out.stderr);
