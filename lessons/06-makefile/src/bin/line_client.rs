@@ -2,34 +2,27 @@
 
 use std::io;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Result;
 use clap::Parser;
-use lesson_06::{chat_lines, DEFAULT_PORT};
+use lesson_06::chat_lines;
+use support::cli::Connect;
 
 /// 行客户端：标准输入的每一行发给服务端，等到回复再发下一行
 #[derive(Parser)]
+#[command(name = "l06-line-client", version)]
 struct Args {
-    /// 服务端地址
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-    /// 服务端端口
-    #[arg(long, default_value_t = DEFAULT_PORT)]
-    port: u16,
-    /// 每个回复最多等多少秒
-    #[arg(long, default_value_t = support::DEFAULT_TIMEOUT_SECS)]
-    timeout: u64,
+    #[command(flatten)]
+    connect: Connect<{ lesson_06::DEFAULT_PORT }>,
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = support::cli::parse();
     support::run(|| real_main(args))
 }
 
 fn real_main(args: Args) -> Result<()> {
-    anyhow::ensure!(args.timeout >= 1, "--timeout 至少是 1 秒");
-    let timeout = Duration::from_secs(args.timeout);
-    let stream = support::connect(&args.host, args.port, timeout, "06")?;
-    chat_lines(&stream, io::stdin().lock(), timeout)
+    let c = &args.connect;
+    let stream = support::connect(&c.host, c.port, c.timeout(), "06")?;
+    chat_lines(&stream, io::stdin().lock(), c.timeout())
 }

@@ -8,13 +8,14 @@ use lesson_06::methods::{row, Row, ROWS};
 
 /// 逐行运行 socket 方法表的例子（recv、recv-into、recvfrom、send、sendall、sendto、sendfile、makefile）
 #[derive(Parser)]
+#[command(name = "l06-methods", version)]
 struct Args {
     /// 要运行的行；不写就全部运行
     rows: Vec<String>,
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = support::cli::parse();
     support::run(|| real_main(args))
 }
 

@@ -1,78 +1,69 @@
 //! makefile 服务端：每个连接读 10 个字符，回复 `Return your msg:<这 10 个字符>`，flush。
 
 use std::process::ExitCode;
-use std::thread;
-use std::time::Duration;
 
-use anyhow::{ensure, Result};
+use anyhow::{Context, Result};
 use clap::Parser;
-use lesson_06::{serve_makefile, DEFAULT_IDLE_SECS, DEFAULT_PORT, MAX_BUFFER};
+use lesson_06::{refuse, serve_makefile, size_arg, DEFAULT_BUFFER, MAX_BUFFER};
+use support::cli::{Limits, Listen};
+use support::serve::{Conn, Guarded, Slots};
 
 /// makefile 服务端：用 BufReader/BufWriter 包住连接，读 10 个字符并回复
 #[derive(Parser)]
+#[command(name = "l06-server", version)]
 struct Args {
-    /// 监听的地址
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-    /// 监听的端口（0 让系统挑一个空闲端口）
-    #[arg(long, default_value_t = DEFAULT_PORT)]
-    port: u16,
-    /// 客户端这么多秒不发数据就断开它
-    #[arg(long, default_value_t = DEFAULT_IDLE_SECS)]
-    idle_timeout: u64,
-    /// 读缓冲区的大小（字节）；设成 1 时每个汉字都会被拆成几次读
-    #[arg(long, default_value_t = 8192)]
-    buffer: usize,
+    #[command(flatten)]
+    listen: Listen<{ lesson_06::DEFAULT_PORT }>,
+    #[command(flatten)]
+    limits: Limits,
+    /// 每个连接的读缓冲区（如 8192、8KiB、1MiB，1 字节到 1 MiB）；设成 1 时每个汉字都会被拆成几次读
+    #[arg(long, value_name = "大小", default_value = "8KiB",
+          value_parser = size_arg(1, MAX_BUFFER as u64))]
+    buffer: u64,
     /// 只服务一个连接就退出，和教程里的程序一样
     #[arg(long)]
     once: bool,
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = support::cli::parse();
     support::run(|| real_main(args))
 }
 
 // ANCHOR: main
 fn real_main(args: Args) -> Result<()> {
-    ensure!(args.idle_timeout >= 1, "--idle-timeout 至少是 1 秒");
-    ensure!(
-        (1..=MAX_BUFFER).contains(&args.buffer),
-        "--buffer 应当在 1 到 {MAX_BUFFER} 字节之间，而不是 {}",
-        args.buffer
-    );
-    let idle = Duration::from_secs(args.idle_timeout);
-    let listener = support::bind(&args.host, args.port)?;
+    let policy = args.limits.policy();
+    let capacity = usize::try_from(args.buffer).unwrap_or(DEFAULT_BUFFER);
+    let listener = support::bind(&args.listen.host, args.listen.port)?;
     support::announce("服务端", listener.local_addr()?);
-    for conn in listener.incoming() {
-        let stream = match conn {
-            Ok(stream) => stream,
-            Err(e) => {
-                support::say(format!("接受连接失败：{e}"));
-                continue;
-            }
-        };
-        // 对方可能刚连上就用 RST 断开了，这时连它的地址都拿不到。那只是一个坏连接，
-        // 不能让服务端跟着退出：说一声，接着等下一个。
-        let peer = match stream.peer_addr() {
-            Ok(peer) => peer,
-            Err(e) => {
-                support::say(format!("一个连接刚建立就断开了（{e}），不理它"));
-                continue;
-            }
-        };
-        support::say(format!("{peer} 连上了"));
-        // 每个连接一个线程：一个迟迟不说话的客户端不会挡住别人。
-        let worker = thread::spawn(move || {
-            if let Err(e) = serve_makefile(stream, idle, args.buffer) {
-                support::say(format!("{peer} 连接出错：{e}"));
-            }
-        });
-        if args.once {
-            let _ = worker.join();
-            break;
-        }
+    if args.once {
+        // 像教程一样只服务一个：不开线程，就在这里处理完再退出。
+        let (stream, peer) = listener.accept().context("接受连接失败")?;
+        let slot = Slots::new(&policy)
+            .acquire(peer.ip())
+            .map_err(|why| anyhow::anyhow!(why.message()))?;
+        let stream = Guarded::new(stream, policy.idle, policy.min_rate)?;
+        serve(Conn { stream, peer, slot }, capacity);
+        return Ok(());
     }
+    // 接受连接、连接上限、accept 出错后的退避、开不了线程时只拒绝这一个：第 04 课讲过的同一套规矩。
+    support::serve::serve(
+        &listener,
+        &policy,
+        || false,
+        |line| support::say(line),
+        |stream, why| refuse(stream, why, false),
+        move |conn| serve(conn, capacity),
+    );
     Ok(())
+}
+
+/// 在这个连接自己的线程里：处理它，出了错记一行，服务端照常运行。
+fn serve(conn: Conn, capacity: usize) {
+    let peer = conn.peer;
+    support::say(format!("{peer} 连上了"));
+    if let Err(e) = serve_makefile(conn, capacity) {
+        support::say(format!("{peer} 连接出错：{e}"));
+    }
 }
 // ANCHOR_END: main

@@ -3,6 +3,7 @@
 
 mod breaks;
 mod limits;
+mod policy;
 mod programs;
 mod python;
 mod twins;

@@ -265,15 +265,23 @@ fn bad_flags_get_a_clear_answer() {
     for (args, needle) in [
         (
             &["--port", "0", "--buffer", "0"][..],
-            "--buffer 应当在 1 到 1048576 字节之间",
+            "--buffer <大小> 的值 \"0\" 不对：应当在 1 字节到 1 MiB 之间",
         ),
         (
             &["--port", "0", "--buffer", "100000000000000"][..],
-            "--buffer 应当在 1 到 1048576 字节之间",
+            "应当在 1 字节到 1 MiB 之间，而不是 100000000000000",
+        ),
+        (
+            &["--port", "0", "--buffer", "2MiB"][..],
+            "应当在 1 字节到 1 MiB 之间，而不是 2MiB",
+        ),
+        (
+            &["--port", "0", "--buffer", "很大"][..],
+            "应当是一个大小（如 8192、8KiB、1MiB）",
         ),
         (
             &["--port", "0", "--idle-timeout", "0"][..],
-            "--idle-timeout 至少是 1 秒",
+            "--idle-timeout <秒> 的值 \"0\" 不对：应当在 1 到 86400 秒之间",
         ),
     ] {
         Command::cargo_bin("l06-server")
@@ -283,9 +291,18 @@ fn bad_flags_get_a_clear_answer() {
             .env_remove("RUST_BACKTRACE")
             .timeout(DEADLINE)
             .assert()
-            .code(1)
+            .code(2)
             .stderr(predicate::str::contains(needle))
             .stderr(predicate::str::contains("panicked").not());
+    }
+    // 合法的写法都认：字节数、KiB、MiB。
+    for size in ["1", "8KiB", "1MiB", "4k"] {
+        let server = Proc::server(SERVER, ["--port", "0", "--buffer", size]);
+        let (ok, out, err) = client(&server.port(), &["你好"]);
+        assert!(
+            ok && out.contains("收到：Return your msg:你好"),
+            "--buffer {size}：{out}{err}"
+        );
     }
 }
 
@@ -410,7 +427,7 @@ fn line_server_handles_bad_lines_without_losing_the_good_ones() {
     let mut reader = BufReader::new(&stream);
     let mut line = String::new();
     reader.read_line(&mut line).expect("期限内收到回复");
-    assert!(line.contains("一行不能超过 65536 字节"), "{line}");
+    assert!(line.contains("一行不能超过 64 KiB"), "{line}");
 }
 
 #[test]
