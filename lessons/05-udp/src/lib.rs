@@ -268,25 +268,21 @@ pub const MAX_RETRIES: u32 = 100;
 /// 每次最多等多久（命令行 `--timeout-ms` 的上限）。
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(60);
 
-// ANCHOR: in_range
-/// 给 clap 用的取值检查：`flag` 的值要能解析成 `T`，并且在 `lo..=hi` 之内。
+// ANCHOR: share_arg
+/// 给 clap 用的取值检查：`--drop` 要是 0 到 1 之间的小数。
 ///
-/// 检查放在解析参数的时候，错的值根本进不了程序：`--retries 4294967295` 不会在
-/// `retries + 1` 处溢出，`--timeout-ms` 太大也不会让 `Instant + Duration` 溢出。
-pub fn in_range<T>(
-    flag: &'static str,
-    lo: T,
-    hi: T,
-) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
-where
-    T: std::str::FromStr + PartialOrd + fmt::Display + Copy + Send + Sync + 'static,
-{
-    move |text| match text.parse::<T>() {
-        Ok(value) if lo <= value && value <= hi => Ok(value),
-        _ => Err(format!("{flag} 应当在 {lo} 到 {hi} 之间，而不是 {text}")),
+/// 整数参数（`--retries`、`--timeout-ms`、`--buffer`）用各课共用的 `support::cli::ranged` 检查范围；
+/// 小数没有共用的检查，就在这里写一个。`NaN` 和 `inf` 也能被解析成 f64，所以要检查的是
+/// “在不在 0 到 1 之间”，而不是“是不是一个数”。检查放在解析参数的时候，错的值根本进不了程序。
+pub fn share_arg(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(share) if (0.0..=1.0).contains(&share) => Ok(share),
+        _ => Err(format!(
+            "应当在 0 到 1 之间（0.3 表示丢掉 30%），而不是 {text}"
+        )),
     }
 }
-// ANCHOR_END: in_range
+// ANCHOR_END: share_arg
 
 /// 提问的耐心：每次等多久、最多重发几次。
 #[derive(Debug, Clone, Copy)]
@@ -341,14 +337,16 @@ impl fmt::Display for AskError {
                     write!(
                         f,
                         "服务端 {server} 不在：试了 {attempts} 次，系统都报告那个端口上没有程序（连接被拒绝）。\
-                         先在另一个终端里启动它：just lesson 05 server"
+                         先在另一个终端里启动它：{}",
+                        support::command_line("lesson 05 server")
                     )
                 } else {
                     write!(
                         f,
                         "服务端 {server} 没有回答：试了 {attempts} 次，每次等 {} 毫秒。服务端在运行吗？\
-                         先在另一个终端里启动它：just lesson 05 server；网络在丢包的话，可以加大 --retries 或 --timeout-ms",
-                        timeout.as_millis()
+                         先在另一个终端里启动它：{}；网络在丢包的话，可以加大 --retries 或 --timeout-ms",
+                        timeout.as_millis(),
+                        support::command_line("lesson 05 server")
                     )
                 }
             }

@@ -4,6 +4,7 @@
 mod breaks;
 #[path = "../common/mod.rs"]
 mod common;
+mod flags;
 mod programs;
 mod python;
 mod twins;

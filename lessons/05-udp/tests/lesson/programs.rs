@@ -434,14 +434,18 @@ fn out_of_range_flags_are_refused_by_clap_without_a_panic() {
     let silent = udp();
     let port = silent.local_addr().unwrap().port().to_string();
     for (flag, value, message) in [
-        ("--retries", "4294967295", "--retries 应当在 0 到 100 之间"),
-        ("--retries", "-1", "--retries 应当在 0 到 100 之间"),
+        (
+            "--retries",
+            "4294967295",
+            "应当在 0 到 100 次之间，而不是 4294967295",
+        ),
+        ("--retries", "-1", "应当是一个整数（次）"),
         (
             "--timeout-ms",
             "18446744073709551615",
-            "--timeout-ms 应当在 1 到 60000 之间",
+            "应当在 1 到 60000 毫秒之间",
         ),
-        ("--timeout-ms", "0", "--timeout-ms 应当在 1 到 60000 之间"),
+        ("--timeout-ms", "0", "应当在 1 到 60000 毫秒之间"),
     ] {
         // 写成 --flag=值，"-1" 才不会被当成另一个参数。
         let out = client(&["--port", port.as_str(), &format!("{flag}={value}"), "喂"]);
@@ -464,9 +468,13 @@ fn out_of_range_flags_are_refused_by_clap_without_a_panic() {
         "参数不对时不该发送"
     );
     for (flag, value, message) in [
-        ("--drop", "1.5", "--drop 应当在 0 到 1 之间"),
-        ("--drop", "NaN", "--drop 应当在 0 到 1 之间"),
-        ("--buffer", "0", "--buffer 应当在 1 到 65507 之间"),
+        (
+            "--drop",
+            "1.5",
+            "--drop <比例> 的值 \"1.5\" 不对：应当在 0 到 1 之间",
+        ),
+        ("--drop", "NaN", "应当在 0 到 1 之间"),
+        ("--buffer", "0", "应当在 1 到 65507 字节之间"),
     ] {
         let out = testkit::run(SERVER, ["--port", "0", flag, value], "");
         assert_eq!(out.status.code(), Some(2), "{flag} {value}：{}", out.stderr);

@@ -12,7 +12,7 @@ use support::cli::Connect;
 #[command(name = "l06-client", version)]
 struct Args {
     /// 要发送的话
-    #[arg(default_value = EXAMPLE)]
+    #[arg(value_name = "话", default_value = EXAMPLE)]
     message: String,
     #[command(flatten)]
     connect: Connect<{ lesson_06::DEFAULT_PORT }>,

@@ -11,6 +11,7 @@ use lesson_06::methods::{row, Row, ROWS};
 #[command(name = "l06-methods", version)]
 struct Args {
     /// 要运行的行；不写就全部运行
+    #[arg(value_name = "行")]
     rows: Vec<String>,
 }
 
