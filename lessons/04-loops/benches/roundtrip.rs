@@ -11,6 +11,11 @@ use lesson_04::{no_log, single, threaded};
 const IDLE: Duration = Duration::from_secs(60);
 const ROUNDS: usize = 5_000;
 
+/// 基准里的客户端都很快，限制放宽到不会碰到：空闲 60 秒，16 个客户端也不会到连接上限。
+fn policy() -> support::serve::Policy {
+    support::serve::Policy::new(IDLE, support::pace::MIN_RATE, 64)
+}
+
 /// 一个客户端：连上，（多线程服务端会先说 Welcome!），然后一问一答 `rounds` 次。
 /// 返回 (等到第一条回复用了多久, 总用时)。
 fn client(port: u16, rounds: usize, welcome: bool) -> (Duration, Duration) {
@@ -38,9 +43,9 @@ fn start_server(threaded: bool) -> u16 {
     let port = listener.local_addr().unwrap().port();
     thread::spawn(move || {
         if threaded {
-            threaded::serve_threaded(&listener, Duration::ZERO, IDLE, no_log);
+            threaded::serve_threaded(&listener, &policy(), Duration::ZERO, no_log);
         } else {
-            single::serve_forever(&listener, IDLE, no_log);
+            single::serve_forever(&listener, &policy(), no_log);
         }
     });
     port

@@ -3,11 +3,14 @@
 //! 教程的服务端在每条回复后面加上 `ctime()`。Rust 标准库不带日历（它只知道“从 1970 年起过了多少秒”），
 //! 所以这里分两步：先把秒数换算成年月日时分秒（[`Tm`]），再按 ctime 的样子排版。
 //!
-//! 程序里用的是**本地时间**，和 Python 的 `time.ctime()` 一样：换算交给 C 库的 `localtime_r`，
-//! 它知道本机的时区设置（`TZ` 环境变量、`/etc/localtime`）。测试用固定的时间戳和 [`utc_tm`] 检查格式，
-//! 因为 UTC 的换算不依赖机器的时区，结果是确定的。
+//! 程序里用的是**本地时间**，和 Python 的 `time.ctime()` 一样：时区的换算交给 `jiff`（[`local_tm`]），
+//! 它读本机的时区设置（`TZ` 环境变量、`/etc/localtime`）。UTC 的换算不依赖任何设置，这里自己算一遍
+//! （[`utc_tm`]，附录 B 讲它的算法），测试用它和几个固定的时间戳检查格式，再拿它和 `jiff` 的结果互相核对。
 
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
 
 /// 拆开的时间，字段的含义与 C 的 `struct tm` 相同，只是月份从 1 数起。
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,37 +83,35 @@ pub fn utc_tm(secs: i64) -> Tm {
 }
 // ANCHOR_END: utc_tm
 
-/// 把时间戳换算成本机时区的时间；C 库换算失败时退回 UTC。
-#[cfg(unix)]
-pub fn local_tm(secs: i64) -> Tm {
-    // 在 time_t 只有 32 位的系统上，太远的时间放不进去，这时退回 UTC 的换算。
-    #[allow(irrefutable_let_patterns)]
-    let Ok(t) = libc::time_t::try_from(secs) else {
+// ANCHOR: local_tm
+/// 把时间戳换算成时区 `tz` 里的时间。
+///
+/// 时区的规则（哪一天起夏令时、某地某年的 UTC 偏移改过几次）是一张会变的表，不是能自己算出来的：
+/// 交给 `jiff`，它读系统的时区数据库（`/usr/share/zoneinfo`）。时间戳超出 `jiff` 能表示的范围
+/// （公元 -9999 年到 9999 年以外）时，退回 UTC 的换算。
+pub fn tm_in(secs: i64, tz: &TimeZone) -> Tm {
+    let Ok(t) = Timestamp::from_second(secs) else {
         return utc_tm(secs);
     };
-    // SAFETY: localtime_r 只读 `t`、只写我们给它的 `out`，两者都活到调用结束；
-    // 它是线程安全的版本（不用 C 库内部的静态缓冲区）。全零的 `struct tm` 是合法的初始值。
-    let mut out: libc::tm = unsafe { std::mem::zeroed() };
-    let ok = unsafe { !libc::localtime_r(&t, &mut out).is_null() };
-    if !ok {
-        return utc_tm(secs);
-    }
+    let dt = tz.to_datetime(t);
     Tm {
-        year: i64::from(out.tm_year) + 1900,
-        month: (out.tm_mon + 1) as u32,
-        day: out.tm_mday as u32,
-        hour: out.tm_hour as u32,
-        minute: out.tm_min as u32,
-        second: out.tm_sec as u32,
-        weekday: out.tm_wday as u32,
+        year: i64::from(dt.year()),
+        month: dt.month() as u32,
+        day: dt.day() as u32,
+        hour: dt.hour() as u32,
+        minute: dt.minute() as u32,
+        second: dt.second() as u32,
+        // jiff 的星期从星期一数起（1 到 7），C 的 struct tm 从星期日数起（0 到 6）。
+        weekday: dt.weekday().to_sunday_zero_offset() as u32,
     }
 }
 
-/// 没有 C 库时区换算的平台上，用 UTC。
-#[cfg(not(unix))]
+/// 把时间戳换算成本机时区的时间，和 Python 的 `time.localtime()` 一样：
+/// 先看 `TZ` 环境变量，没有的话看 `/etc/localtime`；都找不到时用 UTC。
 pub fn local_tm(secs: i64) -> Tm {
-    utc_tm(secs)
+    tm_in(secs, &TimeZone::system())
 }
+// ANCHOR_END: local_tm
 
 /// 现在的本地时间，排成 `time.ctime()` 的样子。
 pub fn ctime_now() -> String {
@@ -173,6 +174,28 @@ mod tests {
             format_ctime(&tm),
             "??? ??? 1 00:00:00 2024".replace(" 1 ", "  1 ")
         );
+    }
+
+    #[test]
+    fn our_utc_arithmetic_agrees_with_jiff() {
+        // 从公元前到 2400 年以后，隔一段取一个时间戳（步长不是整天，时分秒也都核对到）。
+        let mut secs = -62_000_000_000i64;
+        while secs < 14_000_000_000 {
+            assert_eq!(utc_tm(secs), tm_in(secs, &TimeZone::UTC), "时间戳 {secs}");
+            secs += 86_400 * 37 + 3_607;
+        }
+    }
+
+    #[test]
+    fn a_time_zone_moves_the_clock() {
+        // 北京时间比 UTC 早 8 小时：UTC 的 12 月 9 日 17 点是北京的 12 月 10 日 1 点。
+        let beijing = TimeZone::fixed(jiff::tz::offset(8));
+        assert_eq!(
+            format_ctime(&tm_in(1_575_911_201, &beijing)),
+            "Tue Dec 10 01:06:41 2019"
+        );
+        // 超出 jiff 范围的时间戳退回 UTC 的换算，不会 panic。
+        assert_eq!(tm_in(i64::MAX / 2, &beijing), utc_tm(i64::MAX / 2));
     }
 
     #[test]

@@ -34,9 +34,6 @@ pub mod exercises;
 #[doc(hidden)]
 pub mod solutions;
 
-/// 服务端等一个不说话的客户端最多多久（秒），之后断开它。
-pub const DEFAULT_IDLE_SECS: u64 = 120;
-
 /// 服务端写日志的方式：程序里打印到标准输出，基准测试里什么也不做。
 /// 用普通函数指针，是因为它可以随意复制、交给任何线程。
 pub type Log = fn(&str);
@@ -72,9 +69,24 @@ pub fn connect(host: &str, port: u16, timeout: Duration, server: &str) -> Result
     let err = last_err.unwrap_or_else(|| std::io::Error::other("没有可用的地址"));
     Err(err).with_context(|| {
         format!(
-            "连不上服务端 {host}:{port}。服务端在运行吗？先在另一个终端里启动它：just lesson 04 {server}"
+            "连不上服务端 {host}:{port}。服务端在运行吗？先在另一个终端里启动它：{}",
+            support::command_line(&format!("lesson 04 {server}"))
         )
     })
+}
+
+/// 服务端为什么断开一个连接，说给看日志的人听：超时（空闲、太慢）和别的错误分开说。
+///
+/// `Guarded` 的期限到了时，错误里已经有一句中文（“对方太慢或一直不说话……”）；
+/// 系统的读写超时（期限的最后一段）报的是 `WouldBlock`，它的原文对人没有用，换成同样的意思。
+pub fn dropped_because(err: &std::io::Error) -> String {
+    if support::is_timeout(err) {
+        if err.get_ref().is_some() {
+            return err.to_string();
+        }
+        return "对方太慢或一直不说话：到了空闲超时".to_string();
+    }
+    format!("连接出错（{err}）")
 }
 
 /// 日志和屏幕上显示的文字：太长时只显示开头，注明一共多少字节。

@@ -1,23 +1,29 @@
 //! 教程 V2 的服务端（端口 6969）：外层循环一个接一个地接受客户端，
 //! 内层循环和当前这个客户端一问一答，直到它断开。一次只服务一个客户端。
 
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::thread;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
+use support::serve::{Backoff, Guarded, Policy};
 
 use crate::ctime::ctime_now;
 use crate::message::{lossy, recv_message, send_message, strip_newline, RECV_SIZE, REPLY_SIZE};
-use crate::{preview, Log};
+use crate::{dropped_because, preview, Log};
 
 // ANCHOR: serve_forever
 /// 外层循环：永远等下一个客户端。`accept` 一次只交出一个连接，
 /// 在 [`serve_client`] 返回之前不会回到这里——后来的客户端只能在队列里等。
-pub fn serve_forever(listener: &TcpListener, idle: Duration, log: Log) {
+///
+/// 所以每个客户端能占着服务端多久必须有个限度：连接包进 `Guarded`，一直不说话的、
+/// 一个字节一个字节地拖的客户端，最多 `policy.idle`（再加上它收发的字节挣来的一点时间）就被断开。
+pub fn serve_forever(listener: &TcpListener, policy: &Policy, log: Log) {
+    let mut backoff = Backoff::default();
     loop {
         log("等待连接……");
-        let (stream, peer) = match listener.accept() {
+        let (stream, peer) = match accept(listener, &mut backoff, log) {
             Ok(pair) => pair,
             Err(e) => {
                 // 比如对方在排队时就放弃了；这不是服务端的错，接着等下一个。
@@ -26,13 +32,54 @@ pub fn serve_forever(listener: &TcpListener, idle: Duration, log: Log) {
             }
         };
         log(&format!("客户端 {peer} 连上了"));
-        match serve_client(&stream, idle, log) {
+        // ANCHOR: guarded
+        let mut stream = match Guarded::new(stream, policy.idle, policy.min_rate) {
+            Ok(guarded) => guarded,
+            Err(e) => {
+                log(&format!("设置客户端 {peer} 的超时失败（{e}），断开"));
+                continue;
+            }
+        };
+        // ANCHOR_END: guarded
+        match serve_client(&mut stream, log) {
             Ok(n) => log(&format!("客户端 {peer} 断开了连接（这次共 {n} 条消息）")),
             Err(e) if support::is_timeout(&e) => log(&format!(
-                "客户端 {peer} {} 秒没有说话，断开它，好让排队的客户端进来",
-                idle.as_secs()
+                "{}：断开客户端 {peer}，好让排队的客户端进来",
+                dropped_because(&e)
             )),
             Err(e) => log(&format!("和客户端 {peer} 的连接出错（{e}），断开")),
+        }
+    }
+}
+
+/// `accept`，出错时按 [`Backoff`] 等一会儿再试：文件描述符用完时（EMFILE），那个连接还在队列里，
+/// 马上再 accept 只会马上再失败，一秒钟转上几十万圈、写几十万行日志。同一阵错误只记一行。
+fn accept(
+    listener: &TcpListener,
+    backoff: &mut Backoff,
+    log: Log,
+) -> io::Result<(TcpStream, std::net::SocketAddr)> {
+    loop {
+        match listener.accept() {
+            Ok(pair) => {
+                if let Some(n) = backoff.succeeded() {
+                    log(&format!("接受连接恢复正常（刚才连续失败了 {n} 次）"));
+                }
+                return Ok(pair);
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            // 排队的对方在被接受之前就断开了：只关那一个连接的事，不必等。
+            Err(e) if e.kind() == ErrorKind::ConnectionAborted => return Err(e),
+            Err(e) => {
+                let (wait, first) = backoff.failed();
+                if first {
+                    log(&format!(
+                        "接受连接失败：{e}。稍后重试（等待从 {} 毫秒起逐步加长，这一阵的错误不再逐条记录）",
+                        Backoff::FIRST.as_millis()
+                    ));
+                }
+                thread::sleep(wait);
+            }
         }
     }
 }
@@ -44,17 +91,12 @@ pub fn serve_forever(listener: &TcpListener, idle: Duration, log: Log) {
 /// 和教程一样，`recv` 一次最多读 [`RECV_SIZE`]（1024）字节，读到几个字节就回复一次。
 /// 关键在读到 0 字节（`None`）：对方关闭后，每次读都会**立刻**返回 0 字节，
 /// 所以读到 0 就必须离开循环，否则这个循环会一直空转（见 [`empty_reads_of_naive_loop`]）。
-pub fn serve_client(stream: &TcpStream, idle: Duration, log: Log) -> io::Result<u64> {
-    // ANCHOR: idle
-    // 一个一直不说话的客户端会挡住所有排队的人，所以读写都有超时。
-    stream.set_read_timeout(Some(idle))?;
-    stream.set_write_timeout(Some(idle))?;
-    // ANCHOR_END: idle
+pub fn serve_client(stream: &mut (impl Read + Write), log: Log) -> io::Result<u64> {
     let mut buf = [0u8; RECV_SIZE];
     let mut count = 0;
     loop {
         // ANCHOR: eof
-        let Some(data) = recv_message(&mut &*stream, &mut buf)? else {
+        let Some(data) = recv_message(stream, &mut buf)? else {
             return Ok(count); // 0 字节：对方关闭了连接
         };
         // ANCHOR_END: eof
@@ -69,7 +111,7 @@ pub fn serve_client(stream: &TcpStream, idle: Duration, log: Log) -> io::Result<
         reply.extend_from_slice(b"] ");
         reply.extend_from_slice(ctime_now().as_bytes());
         // 整条回复一次写出，不加换行符：教程的客户端 recv 一次就拿到整条回复。
-        send_message(stream, &reply)?;
+        send_message(&mut *stream, &reply)?;
     }
 }
 

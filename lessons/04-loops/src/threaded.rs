@@ -2,43 +2,38 @@
 //! 收到 `exit` 或对方关闭时结束这个连接。主线程只管 `accept`，所以一个慢客户端挡不住别人。
 //! 线路上的格式和教程一字不差：一次 `recv` 就是一条消息，所有的话都不带换行符。
 
-use std::io;
-use std::net::{TcpListener, TcpStream};
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
 
 use anyhow::{bail, ensure, Context, Result};
+use support::serve::{self, Conn, Policy, Refusal};
 
 use crate::message::{lossy, recv_message, send_message, strip_newline, RECV_SIZE, REPLY_SIZE};
-use crate::Log;
+use crate::{dropped_because, Log};
 
 // ANCHOR: serve_threaded
 /// 主线程的循环：接受一个连接，交给一个新线程，马上回去接受下一个。
-pub fn serve_threaded(listener: &TcpListener, delay: Duration, idle: Duration, log: Log) {
-    loop {
-        let (stream, peer) = match listener.accept() {
-            Ok(pair) => pair,
-            Err(e) => {
-                log(&format!("接受连接失败：{e}"));
-                continue;
-            }
-        };
+///
+/// 循环本身是所有服务端共用的 [`serve::serve`]：它管连接上限、accept 出错后的退避、
+/// 开不了线程时只拒绝这一个连接，并把每个连接包进 `Guarded`（空闲超时和最低速率）。
+/// 这里只说两件这个服务端自己的事：怎样拒绝（和别的话一样，一次写完、不带换行符），
+/// 以及每个连接的线程里做什么。
+pub fn serve_threaded(listener: &TcpListener, policy: &Policy, delay: Duration, log: Log) {
+    let refuse = |stream: &mut TcpStream, why: Refusal| {
+        let _ = send_message(stream, why.message().as_bytes());
+    };
+    let handle = move |mut conn: Conn| {
+        let peer = conn.peer;
         log(&format!("接受来自 {peer} 的新连接……"));
-        // `move` 把 stream 的所有权交给新线程：连接从此归这个线程管，线程结束时连接随之关闭。
-        let spawned = thread::Builder::new()
-            .name(format!("连接 {peer}"))
-            .spawn(move || match greet_client(&stream, delay, idle, log) {
-                Ok(n) => log(&format!("来自 {peer} 的连接已关闭（{n} 条消息）。")),
-                Err(e) if support::is_timeout(&e) => {
-                    log(&format!("{peer} 太久没有说话，关闭连接。"))
-                }
-                Err(e) => log(&format!("和 {peer} 的连接出错（{e}），关闭。")),
-            });
-        if let Err(e) = spawned {
-            // 系统不让再开线程（线程数到了上限）：拒绝这一个连接，服务端本身继续运行。
-            log(&format!("无法为 {peer} 启动线程（{e}），拒绝这个连接"));
+        // conn.stream 归这个线程所有：线程结束时连接随之关闭，名额（conn.slot）随之归还。
+        match greet_client(&mut conn.stream, peer, delay, log) {
+            Ok(n) => log(&format!("来自 {peer} 的连接已关闭（{n} 条消息）。")),
+            Err(e) => log(&format!("{}，关闭和 {peer} 的连接。", dropped_because(&e))),
         }
-    }
+    };
+    serve::serve(listener, policy, || false, log, refuse, handle);
 }
 // ANCHOR_END: serve_threaded
 
@@ -48,19 +43,20 @@ pub fn serve_threaded(listener: &TcpListener, delay: Duration, idle: Duration, l
 /// 和教程一样：先发 `Welcome!`，然后每次 `recv` 读到的就是一个名字，回复 `Hello, <名字>!`；
 /// 名字是 `exit` 或者读到 0 字节时结束。所有的话都不带换行符。
 /// `delay` 对应教程里的 `time.sleep(1)`：每条消息先等一会儿再回复，好让“几个客户端同时被服务”看得见。
+///
+/// `stream` 是包了超时的连接（`Guarded`）：这个协议没有消息的边界（一个字节也是一条消息），
+/// 所以整个连接只记一笔账，不在每条消息之前重新计时，一个字节一个字节地拖的对方也会被断开。
 pub fn greet_client(
-    stream: &TcpStream,
+    stream: &mut (impl Read + Write),
+    peer: SocketAddr,
     delay: Duration,
-    idle: Duration,
     log: Log,
 ) -> io::Result<u64> {
-    stream.set_read_timeout(Some(idle))?;
-    stream.set_write_timeout(Some(idle))?;
-    send_message(stream, b"Welcome!")?;
+    send_message(&mut *stream, b"Welcome!")?;
     let mut buf = [0u8; RECV_SIZE];
     let mut count = 0;
     loop {
-        let Some(data) = recv_message(&mut &*stream, &mut buf)? else {
+        let Some(data) = recv_message(stream, &mut buf)? else {
             return Ok(count); // 0 字节：对方关闭了连接
         };
         // 教程的 data.decode('utf-8') 遇到坏字节会抛异常、让这个线程悄悄死掉；这里有损解码，照样回复。
@@ -69,15 +65,12 @@ pub fn greet_client(
             return Ok(count);
         }
         if repaired {
-            let peer = stream
-                .peer_addr()
-                .map(|a| a.to_string())
-                .unwrap_or_default();
             log(&format!("来自 {peer} 的消息含非法 UTF-8，已用 � 代替"));
         }
         count += 1;
+        let reply = format!("Hello, {name}!");
         thread::sleep(delay);
-        send_message(stream, format!("Hello, {name}!").as_bytes())?;
+        send_message(&mut *stream, reply.as_bytes())?;
     }
 }
 // ANCHOR_END: greet_client
@@ -89,7 +82,12 @@ pub fn greet_client(
 pub fn greet_session(stream: &TcpStream, names: &[String], timeout: Duration) -> Result<()> {
     check_names(names)?;
     let mut buf = [0u8; REPLY_SIZE];
-    support::say(receive(stream, &mut buf, timeout).context("没有收到欢迎语")?);
+    let welcome = receive(stream, &mut buf, timeout).context("没有收到欢迎语")?;
+    if welcome.starts_with("服务端忙") {
+        // 服务端到了连接上限（或者开不了线程），说了这一句就关掉了连接。
+        bail!("服务端拒绝了这个连接：{welcome}");
+    }
+    support::say(welcome);
     for name in names {
         send_message(stream, name.as_bytes()).context("发送失败：服务端可能已经关闭了连接")?;
         support::say(receive(stream, &mut buf, timeout)?);

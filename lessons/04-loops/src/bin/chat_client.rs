@@ -2,7 +2,6 @@
 
 use std::io;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Result;
 use clap::Parser;
@@ -10,27 +9,25 @@ use lesson_04::chat;
 
 /// 进入聊天室：输入一行发给大家，同时随时显示别人的消息；空行、exit 或 EOF 离开。
 #[derive(Parser)]
+#[command(name = "l04-chat-client", version)]
 struct Args {
-    /// 服务端地址
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-    /// 服务端端口
-    #[arg(long, default_value_t = 12345)]
-    port: u16,
-    /// 连接超时；离开后等服务端关闭连接最多多少秒
-    #[arg(long, default_value_t = support::DEFAULT_TIMEOUT_SECS,
-          value_parser = clap::value_parser!(u64).range(1..))]
-    timeout: u64,
+    #[command(flatten)]
+    connect: support::cli::Connect<12345>,
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = support::cli::parse();
     support::run(|| real_main(args))
 }
 
 fn real_main(args: Args) -> Result<()> {
-    let timeout = Duration::from_secs(args.timeout);
-    let stream = lesson_04::connect(&args.host, args.port, timeout, "chat-server")?;
+    let timeout = args.connect.timeout();
+    let stream = lesson_04::connect(
+        &args.connect.host,
+        args.connect.port,
+        timeout,
+        "chat-server",
+    )?;
     support::say(format!(
         "已连接到聊天室 {}（空行或 exit 离开）",
         stream.peer_addr()?

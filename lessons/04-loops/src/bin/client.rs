@@ -2,7 +2,6 @@
 
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Result;
 use clap::Parser;
@@ -10,27 +9,20 @@ use lesson_04::single;
 
 /// 一问一答的客户端：每输入一行就发给服务端并打印回复，空行或 Ctrl-D 结束。
 #[derive(Parser)]
+#[command(name = "l04-client", version)]
 struct Args {
-    /// 服务端地址
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-    /// 服务端端口
-    #[arg(long, default_value_t = 6969)]
-    port: u16,
-    /// 等回复最多多少秒
-    #[arg(long, default_value_t = support::DEFAULT_TIMEOUT_SECS,
-          value_parser = clap::value_parser!(u64).range(1..))]
-    timeout: u64,
+    #[command(flatten)]
+    connect: support::cli::Connect<6969>,
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = support::cli::parse();
     support::run(|| real_main(args))
 }
 
 fn real_main(args: Args) -> Result<()> {
-    let timeout = Duration::from_secs(args.timeout);
-    let stream = lesson_04::connect(&args.host, args.port, timeout, "server")?;
+    let timeout = args.connect.timeout();
+    let stream = lesson_04::connect(&args.connect.host, args.connect.port, timeout, "server")?;
     support::say(format!(
         "已连接到服务端 {}（输入一行发送，空行或 EOF 结束）",
         stream.peer_addr()?

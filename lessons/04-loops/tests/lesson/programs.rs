@@ -237,14 +237,14 @@ fn a_message_longer_than_1024_bytes_gets_one_reply_per_piece() {
 
 #[test]
 fn a_silent_client_is_dropped_so_the_next_one_gets_in() {
-    let mut srv = server("l04-server", &["--idle-secs", "1"]);
+    let mut srv = server("l04-server", &["--idle-timeout", "1"]);
     let port = srv.port();
     let (_silent, mut reader) = raw_connect(&port);
     srv.expect_stdout("连上了");
     let out = testkit::run(&bin("l04-client"), ["--port", &port], "轮到我了\n");
     assert!(out.status.success(), "{}", out.stderr);
     assert!(out.stdout.contains("收到：[轮到我了] "), "{}", out.stdout);
-    srv.expect_stdout("1 秒没有说话，断开它");
+    srv.expect_stdout("好让排队的客户端进来");
     let mut rest = Vec::new();
     assert_eq!(
         reader.read_to_end(&mut rest).unwrap(),
@@ -282,6 +282,7 @@ fn clients_without_a_server_say_how_to_start_it() {
             .args(["--port", &port])
             .write_stdin("你好\n")
             .env("NO_COLOR", "1")
+            .env("WORKBOOK_JUST", "1")
             .env_remove("RUST_BACKTRACE")
             .timeout(DEADLINE)
             .assert()
@@ -293,26 +294,87 @@ fn clients_without_a_server_say_how_to_start_it() {
 }
 
 #[test]
-fn zero_timeouts_are_refused_before_anything_happens() {
+fn hostile_arguments_are_refused_before_anything_happens() {
     // 0 秒的超时：标准库的 set_read_timeout(Some(Duration::ZERO)) 返回错误，而系统层面的 SO_RCVTIMEO = 0
-    // 意思却是“永远等”。两种意思都不是用户想要的“不等”，所以在解析参数时就拒绝，并指出是哪个参数。
-    for (name, flag) in [
-        ("l04-client", "--timeout"),
-        ("l04-threaded-client", "--timeout"),
-        ("l04-chat-client", "--timeout"),
-        ("l04-server", "--idle-secs"),
-        ("l04-threaded-server", "--idle-secs"),
-        ("l04-chat-server", "--idle-secs"),
-    ] {
+    // 意思却是“永远等”。两种意思都不是用户想要的“不等”；大得离谱的值会让“现在 + 超时”溢出。
+    // 所以在解析参数时就拒绝，并指出是哪个参数、范围是多少。
+    let huge = "18446744073709551615";
+    let mut cases: Vec<(&str, &str, &str, &str)> = Vec::new();
+    for client in ["l04-client", "l04-threaded-client", "l04-chat-client"] {
+        cases.push((client, "--timeout", "0", "应当在 1 到 3600 秒之间"));
+        cases.push((client, "--timeout", huge, "应当在 1 到 3600 秒之间"));
+    }
+    for srv in ["l04-server", "l04-threaded-server", "l04-chat-server"] {
+        cases.push((srv, "--idle-timeout", "0", "应当在 1 到 86400 秒之间"));
+        cases.push((srv, "--idle-timeout", huge, "应当在 1 到 86400 秒之间"));
+        cases.push((srv, "--min-rate", "0", "字节每秒之间"));
+        cases.push((srv, "--max-connections", "0", "之间"));
+        cases.push((srv, "--port", "65536", "--port"));
+    }
+    cases.push((
+        "l04-server",
+        "--max-connections",
+        "2",
+        "应当在 1 到 1 个之间",
+    ));
+    cases.push((
+        "l04-threaded-server",
+        "--delay-ms",
+        huge,
+        "应当在 0 到 10000 毫秒之间",
+    ));
+    cases.push((
+        "l04-chat-server",
+        "--queue",
+        "0",
+        "应当在 1 到 10000 条之间",
+    ));
+    for (name, flag, value, why) in cases {
         Command::cargo_bin(name)
             .unwrap()
-            .args(["--port", "0", flag, "0"])
+            .args(["--port", "0", flag, value])
             .env("NO_COLOR", "1")
             .timeout(DEADLINE)
             .assert()
-            .failure()
+            .code(2)
             .stderr(predicate::str::contains(flag))
+            .stderr(predicate::str::contains(why))
             .stderr(predicate::str::contains("panicked").not());
+    }
+}
+
+#[test]
+fn every_program_has_chinese_help_and_a_version() {
+    for name in [
+        "l04-server",
+        "l04-client",
+        "l04-threaded-server",
+        "l04-threaded-client",
+        "l04-chat-server",
+        "l04-chat-client",
+    ] {
+        let help = Command::cargo_bin(name)
+            .unwrap()
+            .arg("--help")
+            .timeout(DEADLINE)
+            .assert()
+            .success();
+        let text = String::from_utf8_lossy(&help.get_output().stdout).into_owned();
+        assert!(
+            text.contains("用法:") && text.contains("显示版本"),
+            "{name}:\n{text}"
+        );
+        assert!(
+            !text.contains("[default"),
+            "{name} 的默认值只写一次：\n{text}"
+        );
+        Command::cargo_bin(name)
+            .unwrap()
+            .arg("--version")
+            .timeout(DEADLINE)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(name));
     }
 }
 

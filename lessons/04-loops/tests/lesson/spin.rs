@@ -31,12 +31,15 @@ fn the_naive_loop_spins_once_the_peer_has_gone() {
 
 #[test]
 fn our_loop_leaves_at_the_first_empty_read() {
-    let (server, mut client) = pair();
+    let (mut server, mut client) = pair();
     client.write_all(b"hi").unwrap();
     // 半关闭：服务端读到 EOF，而它的回复仍然有人收。
     client.shutdown(Shutdown::Write).unwrap();
     let served = with_deadline("serve_client", move || {
-        single::serve_client(&server, Duration::from_secs(10), no_log)
+        server
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        single::serve_client(&mut server, no_log)
     });
     assert_eq!(served.unwrap(), 1, "一条消息，然后读到 EOF 就返回");
     let mut reply = String::new();

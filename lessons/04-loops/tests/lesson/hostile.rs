@@ -1,0 +1,463 @@
+//! 不讲理的对方：文件描述符用完时的 accept、一直不说话的和一个字节一个字节拖的客户端、
+//! 超过连接上限的连接、聊天室里一直不读（或者读得极慢）的成员。
+//! 每个测试用很小的限制（`--idle-timeout 1`、`--queue 8`……），几秒之内就能看到结果。
+
+use crate::common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{bin, recv_once};
+use testkit::{Proc, DEADLINE};
+
+/// 在 `ulimit -n 64` 下启动服务端：它最多只能同时打开 64 个文件描述符。`exec` 让服务端接替 sh 的进程号。
+fn server_with_few_fds(name: &str, extra: &[&str]) -> Proc {
+    let program = bin(name);
+    let mut args = vec!["-c", "ulimit -n 64; exec \"$0\" \"$@\"", program.as_str()];
+    args.extend_from_slice(&["--port", "0"]);
+    args.extend_from_slice(extra);
+    Proc::server("sh", args)
+}
+
+fn server(name: &str, extra: &[&str]) -> Proc {
+    let mut args = vec!["--port", "0"];
+    args.extend_from_slice(extra);
+    Proc::server(&bin(name), args)
+}
+
+/// 一个进程到目前为止用掉的 CPU 时间（用户态加内核态），从 /proc/<pid>/stat 里读。
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("读 /proc/<pid>/stat");
+    // 第 2 个字段（程序名）在括号里，可能含空格：从最后一个右括号之后数。
+    let rest = &stat[stat.rfind(')').expect("stat 的格式") + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    let hz = std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
+        .unwrap_or(100);
+    Duration::from_millis(ticks * 1000 / hz)
+}
+
+fn connect(addr: SocketAddr) -> TcpStream {
+    let stream = TcpStream::connect(addr).expect("连上服务端");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream
+}
+
+/// 从本机的另一个地址（127.0.0.2、127.0.0.3……）连过去：服务端看到的是不同的对方 IP。
+fn connect_from(source: [u8; 4], addr: SocketAddr) -> TcpStream {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    let from = SocketAddr::from((source, 0));
+    socket.bind(&from.into()).expect("绑定 127.0.0.x");
+    socket.connect(&addr.into()).expect("连上服务端");
+    let stream: TcpStream = socket.into();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream
+}
+
+/// 一个接收缓冲区很小、报文段也很小（MSS 536 字节）的连接：不读的话，服务端写不了多少就写不进去了
+/// （服务端的发送缓冲区按对方的 MSS 增长，MSS 小，它也就小）。
+fn connect_with_small_window(addr: SocketAddr) -> TcpStream {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    socket.set_tcp_mss(536).unwrap();
+    socket.connect(&addr.into()).expect("连上服务端");
+    socket.into()
+}
+
+/// 等对方关闭连接：读到 EOF（或被重置）就返回用了多久；期限内没关就让测试失败。
+fn wait_for_close(stream: &mut TcpStream, what: &str) -> Duration {
+    let start = Instant::now();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let mut buf = [0u8; 4096];
+    loop {
+        assert!(start.elapsed() < DEADLINE, "{what}：服务端一直没有断开它");
+        match stream.read(&mut buf) {
+            Ok(0) => return start.elapsed(),
+            Ok(_) => {}
+            Err(e) if support::is_timeout(&e) => {}
+            Err(_) => return start.elapsed(),
+        }
+    }
+}
+
+/// 文件描述符用完时，accept 每次都立刻失败（EMFILE）。服务端不能因此空转、每秒写几十万行日志：
+/// 它要等一会儿再试，这一阵错误只记一行；连接关掉、描述符空出来以后，它照常服务。
+fn backs_off_when_out_of_fds(name: &str, greeting: &str) {
+    let mut srv = server_with_few_fds(name, &["--max-connections", "1000"]);
+    let addr = srv.addr();
+    // 120 个连接：比服务端能打开的描述符多。连接都能建立（内核在积压队列里替它接着），
+    // 服务端接受了前面的几十个之后，accept 就开始失败。
+    let held: Vec<TcpStream> = (0..120).map(|_| connect(addr)).collect();
+    srv.expect_stdout("接受连接失败");
+    let before = cpu_time(srv.pid());
+    let watched = Instant::now();
+    thread::sleep(Duration::from_secs(1));
+    let used = cpu_time(srv.pid()) - before;
+    let elapsed = watched.elapsed();
+    assert!(
+        used < elapsed / 5,
+        "描述符用完时，{name} 在 {elapsed:?} 里用了 {used:?} 的 CPU：它在空转"
+    );
+    // 一阵错误只记一行：失败的一行之后，要么还在这一阵里（不再记），要么先有一行“恢复正常”。
+    // 服务端关掉它服务不了的连接（比如聊天室复制不出连接的副本）时会空出描述符，下一次 accept 又成功了，
+    // 所以一秒里可能有好几阵；但行数受连接数限制，不随重试的次数增长：绝不是每秒几十万行。
+    let log = srv.stdout_so_far();
+    let failed = log.matches("接受连接失败").count();
+    let recovered = log.matches("接受连接恢复正常").count();
+    assert!(
+        failed <= recovered + 1 && failed <= held.len(),
+        "同一阵 accept 错误只记一行，这里有 {failed} 行“失败”、{recovered} 行“恢复”：\n{}",
+        log.lines()
+            .filter(|l| l.contains("接受连接"))
+            .take(10)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(srv.is_running());
+    drop(held);
+    srv.expect_stdout("接受连接恢复正常（刚才连续失败了");
+    // 描述符空出来了：新的客户端照常得到问候。
+    let mut fresh = connect(addr);
+    let mut first = vec![0u8; greeting.len()];
+    fresh
+        .read_exact(&mut first)
+        .expect("描述符空出来以后，新的客户端应当照常被服务");
+    assert_eq!(String::from_utf8_lossy(&first), greeting);
+}
+
+#[test]
+fn threaded_server_backs_off_when_out_of_file_descriptors() {
+    backs_off_when_out_of_fds("l04-threaded-server", "Welcome!");
+}
+
+#[test]
+fn chat_server_backs_off_when_out_of_file_descriptors() {
+    backs_off_when_out_of_fds("l04-chat-server", "欢迎来到聊天室");
+}
+
+/// 一个字节一个字节地说：每 300 毫秒一个字节。读超时（每次 read 最多等多久）拦不住它，
+/// 最低速率拦得住：`--idle-timeout 1 --min-rate 100` 下，它挣来的时间远不够花，几秒之内就被断开。
+fn trickle_until_dropped(stream: &mut TcpStream, read_replies: bool) -> Duration {
+    let start = Instant::now();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(3)))
+        .unwrap();
+    let mut buf = [0u8; 256];
+    for _ in 0..40 {
+        if stream.write_all(b"a").is_err() {
+            return start.elapsed();
+        }
+        if read_replies {
+            match stream.read(&mut buf) {
+                Ok(0) | Err(_) => return start.elapsed(),
+                Ok(_) => {}
+            }
+        }
+        thread::sleep(Duration::from_millis(300));
+    }
+    panic!("每 300 毫秒一个字节地说了 12 秒，服务端还没有断开这个连接");
+}
+
+#[test]
+fn threaded_server_drops_idle_and_trickling_clients() {
+    let mut srv = server(
+        "l04-threaded-server",
+        &["--idle-timeout", "1", "--min-rate", "1000"],
+    );
+    let addr = srv.addr();
+    let mut idle = connect(addr);
+    assert_eq!(recv_once(&idle, "Welcome!"), b"Welcome!");
+    let waited = wait_for_close(&mut idle, "一直不说话的客户端");
+    assert!(waited < Duration::from_secs(5), "{waited:?}");
+    srv.expect_stdout("对方太慢或一直不说话");
+
+    // 每个字节都是一条“消息”，服务端也都回复了：这是一段正常的对话，只是慢得离谱。
+    let mut slow = connect(addr);
+    assert_eq!(recv_once(&slow, "Welcome!"), b"Welcome!");
+    let lasted = trickle_until_dropped(&mut slow, true);
+    assert!(lasted < Duration::from_secs(6), "{lasted:?}");
+    // 别的客户端照常被服务。
+    let mut fresh = connect(addr);
+    assert_eq!(recv_once(&fresh, "Welcome!"), b"Welcome!");
+    fresh.write_all(b"Bob").unwrap();
+    assert_eq!(recv_once(&fresh, "Hello, Bob!"), b"Hello, Bob!");
+}
+
+#[test]
+fn one_at_a_time_server_drops_a_trickling_client_so_the_next_one_gets_in() {
+    let mut srv = server("l04-server", &["--idle-timeout", "1", "--min-rate", "1000"]);
+    let addr = srv.addr();
+    let mut slow = connect(addr);
+    srv.expect_stdout("连上了");
+    // 排队的客户端：它连上了，消息也发出去了，只是服务端还在陪那个慢客户端。
+    let queued = thread::spawn(move || {
+        let mut next = connect(addr);
+        next.write_all("轮到我了".as_bytes()).unwrap();
+        recv_once(&next, "排队的客户端的回复")
+    });
+    let lasted = trickle_until_dropped(&mut slow, true);
+    assert!(lasted < Duration::from_secs(6), "{lasted:?}");
+    let reply = queued.join().expect("排队的客户端");
+    assert!(
+        reply.starts_with("[轮到我了] ".as_bytes()),
+        "{:?}",
+        String::from_utf8_lossy(&reply)
+    );
+    srv.expect_stdout("好让排队的客户端进来");
+}
+
+#[test]
+fn chat_server_asks_idle_and_trickling_members_to_leave() {
+    let mut srv = server(
+        "l04-chat-server",
+        &["--idle-timeout", "1", "--min-rate", "1000"],
+    );
+    let addr = srv.addr();
+    let idle = connect(addr);
+    let mut reader = BufReader::new(idle.try_clone().unwrap());
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.contains("你是 用户1"), "{line}");
+    line.clear();
+    reader.read_line(&mut line).unwrap();
+    assert_eq!(line, "你 1 秒内没有说完一句话，先请你离开\n");
+    let mut idle = idle;
+    wait_for_close(&mut idle, "一直不说话的成员");
+
+    // 一行话一个字节一个字节地说，永远说不完：同样在限度内被请出去。
+    let mut slow = connect(addr);
+    let lasted = trickle_until_dropped(&mut slow, false);
+    assert!(lasted < Duration::from_secs(6), "{lasted:?}");
+    srv.expect_stdout("用户2 1 秒内没有说完一句话");
+}
+
+/// 超过连接上限的那一个连接收到一句说明（用它自己协议的样子），然后被关掉；名额空出来以后照常服务。
+#[test]
+fn the_connection_over_the_cap_is_told_why_and_closed() {
+    // 上限 2：同一个地址最多占一半，也就是 1 个。
+    let srv = server("l04-threaded-server", &["--max-connections", "2"]);
+    let addr = srv.addr();
+    let first = connect(addr);
+    assert_eq!(recv_once(&first, "Welcome!"), b"Welcome!");
+    let mut same = connect(addr);
+    let mut refusal = Vec::new();
+    same.read_to_end(&mut refusal).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&refusal),
+        "服务端忙：你的地址已经占了 1 个连接，请先关掉一些",
+        "拒绝的话和别的话一样不带换行符，说完就关"
+    );
+    let other = connect_from([127, 0, 0, 2], addr);
+    assert_eq!(recv_once(&other, "Welcome!"), b"Welcome!");
+    let mut third = connect_from([127, 0, 0, 3], addr);
+    let mut refusal = Vec::new();
+    third.read_to_end(&mut refusal).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&refusal),
+        "服务端忙：已经在服务 2 个连接，请稍后再试"
+    );
+    // 完整版的客户端把这句话说给用户听，退出码 1。
+    let out = testkit::run(&bin("l04-threaded-client"), ["--port", &srv.port()], "");
+    testkit::assert_clear_failure(&out, "服务端拒绝了这个连接：服务端忙");
+    // 第一个客户端走了，它的名额归还：下一个客户端（按期限重试）得到 Welcome!。
+    drop(first);
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let next = connect(addr);
+        if recv_once(&next, "Welcome! 或拒绝") == b"Welcome!" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "名额一直没有归还");
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn the_chat_member_over_the_cap_is_told_why_in_a_line() {
+    let srv = server("l04-chat-server", &["--max-connections", "2"]);
+    let addr = srv.addr();
+    let first = connect(addr);
+    let mut reader = BufReader::new(first.try_clone().unwrap());
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.starts_with("欢迎来到聊天室"), "{line}");
+    let mut same = connect(addr);
+    let mut refusal = String::new();
+    same.read_to_string(&mut refusal).unwrap();
+    assert_eq!(
+        refusal,
+        "服务端忙：你的地址已经占了 1 个连接，请先关掉一些\n"
+    );
+    let out = testkit::run(&bin("l04-chat-client"), ["--port", &srv.port()], "");
+    testkit::assert_clear_failure(&out, "服务端拒绝了这个连接：服务端忙");
+}
+
+/// 一个读者：把收到的每一行连同收到的时刻交给通道，直到连接关闭。
+fn line_reader(stream: TcpStream) -> mpsc::Receiver<(String, Instant)> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut reader = BufReader::new(stream);
+        let mut line = String::new();
+        while let Ok(n) = reader.read_line(&mut line) {
+            if n == 0
+                || tx
+                    .send((line.trim_end().to_string(), Instant::now()))
+                    .is_err()
+            {
+                return;
+            }
+            line.clear();
+        }
+    });
+    rx
+}
+
+fn next_line(rx: &mpsc::Receiver<(String, Instant)>, what: &str) -> (String, Instant) {
+    rx.recv_timeout(Duration::from_secs(10))
+        .unwrap_or_else(|_| panic!("等了 10 秒没有收到 {what}"))
+}
+
+/// 聊天室里有一个从不读消息的成员，和一个每 3 秒才读 600 字节的成员。别人的消息照样立刻送到；
+/// 这两个成员的队列满了，被请出聊天室，大家都听到一句说明。
+#[test]
+fn members_that_do_not_read_do_not_freeze_the_room() {
+    let mut srv = server("l04-chat-server", &["--queue", "8"]);
+    let addr = srv.addr();
+    let mut joined = 0;
+    let mut member = |what: &str| {
+        let stream = connect(addr);
+        joined += 1;
+        let rx = line_reader(stream.try_clone().unwrap());
+        let (welcome, _) = next_line(&rx, what);
+        assert!(welcome.contains(&format!("你是 用户{joined}")), "{welcome}");
+        (stream, rx)
+    };
+    let (_a, a_lines) = member("甲的欢迎语");
+    let (mut b, _b_lines) = member("乙的欢迎语");
+    // 丙从不读。丁每 3 秒读 600 字节。
+    let silent = connect_with_small_window(addr);
+    let slow = connect_with_small_window(addr);
+    srv.expect_stdout("用户4（");
+    let stop = Arc::new(AtomicBool::new(false));
+    let stop_slow = Arc::clone(&stop);
+    let mut slow_reader = slow.try_clone().unwrap();
+    thread::spawn(move || {
+        let mut buf = [0u8; 600];
+        while !stop_slow.load(Ordering::SeqCst) {
+            if matches!(slow_reader.read(&mut buf), Ok(0) | Err(_)) {
+                return;
+            }
+            for _ in 0..30 {
+                if stop_slow.load(Ordering::SeqCst) {
+                    return;
+                }
+                thread::sleep(Duration::from_millis(100));
+            }
+        }
+    });
+    // 乙一条接一条地说长话（每条约 60 KB），最多比甲的接收早 4 条（甲的队列不会满），
+    // 直到丙和丁都被请出聊天室。每一条送到甲那里都不能拖：记下最慢的一条。
+    let big = "话".repeat(20_000);
+    let mut sent: Vec<Instant> = Vec::new();
+    let mut got = 0;
+    let mut worst = Duration::ZERO;
+    let mut notices: Vec<String> = Vec::new();
+    let start = Instant::now();
+    while notices.len() < 2 {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "乙说了 {} 条，丙和丁还没有被请出去（只听到 {notices:?}）",
+            sent.len()
+        );
+        if sent.len() < got + 4 && sent.len() < 400 {
+            b.write_all(format!("{}:{big}\n", sent.len()).as_bytes())
+                .unwrap();
+            sent.push(Instant::now());
+            continue;
+        }
+        let (line, at) = next_line(&a_lines, "乙的话或聊天室的通知");
+        if let Some(rest) = line.strip_prefix("用户2：") {
+            let n: usize = rest.split(':').next().unwrap().parse().unwrap();
+            assert_eq!(n, got, "甲收到的话少了或乱了");
+            worst = worst.max(at - sent[n]);
+            got += 1;
+        } else if line.contains("跟不上了") {
+            notices.push(line);
+        }
+    }
+    assert!(
+        worst < Duration::from_secs(2),
+        "乙的一条话过了 {worst:?} 才送到甲那里：聊天室被不读消息的成员拖住了"
+    );
+    notices.sort();
+    assert!(
+        notices[0].starts_with("用户3 跟不上了：积压了 8 条消息没有读")
+            && notices[1].starts_with("用户4 跟不上了"),
+        "{notices:?}"
+    );
+    // 这之后，一句短话马上送到。
+    b.write_all("还在吗\n".as_bytes()).unwrap();
+    let asked = Instant::now();
+    loop {
+        let (line, at) = next_line(&a_lines, "乙的“还在吗”");
+        if line == "用户2：还在吗" {
+            assert!(at - asked < Duration::from_secs(2), "{:?}", at - asked);
+            break;
+        }
+    }
+    stop.store(true, Ordering::SeqCst);
+    drop((silent, slow));
+}
+
+/// 最近的消息里都是长话，又进来几个一句都不读的人：新来的人照样马上收到欢迎语。
+#[test]
+fn a_newcomer_is_welcomed_at_once_despite_silent_members() {
+    let mut srv = server("l04-chat-server", &[]);
+    let addr = srv.addr();
+    let mut talker = connect(addr);
+    let big = "史".repeat(20_000);
+    for i in 0..chat_history() {
+        talker.write_all(format!("{i}:{big}\n").as_bytes()).unwrap();
+    }
+    srv.expect_stdout(&format!("用户1 说：{}:", chat_history() - 1));
+    let mut silent = Vec::new();
+    for i in 0..6 {
+        silent.push(connect_with_small_window(addr));
+        srv.expect_stdout(&format!("用户{}（", i + 2));
+    }
+    let asked = Instant::now();
+    let newcomer = connect(addr);
+    let mut line = String::new();
+    BufReader::new(newcomer).read_line(&mut line).unwrap();
+    let waited = asked.elapsed();
+    assert!(line.contains("你是 用户8"), "{line}");
+    assert!(
+        waited < Duration::from_secs(2),
+        "新来的人等了 {waited:?} 才收到欢迎语"
+    );
+}
+
+fn chat_history() -> usize {
+    lesson_04::chat::HISTORY
+}
