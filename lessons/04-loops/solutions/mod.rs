@@ -2,4 +2,5 @@
 
 pub mod login;
 pub mod per_thread;
+pub mod relay;
 pub mod until_eof;

@@ -1,9 +1,11 @@
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::TcpStream;
 
-pub fn echo_until_eof(mut stream: TcpStream) -> io::Result<u64> {
+pub fn tally_until_eof(mut stream: TcpStream) -> io::Result<(u64, u64)> {
     let mut buf = [0u8; 1024];
-    let mut total = 0;
+    let mut bytes = 0u64;
+    let mut newlines = 0u64;
+    let mut last = b'\n';
     loop {
         let n = match stream.read(&mut buf) {
             Ok(n) => n,
@@ -12,10 +14,14 @@ pub fn echo_until_eof(mut stream: TcpStream) -> io::Result<u64> {
             Err(e) => return Err(e),
         };
         if n == 0 {
-            // 对方关闭了连接：之后的每次读都会是 0，必须在这里离开循环。
-            return Ok(total);
+            break; // 对方说完了（半关闭）：之后的每次读都会是 0
         }
-        stream.write_all(&buf[..n])?;
-        total += n as u64;
+        bytes += n as u64;
+        newlines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        last = buf[n - 1];
     }
+    // 最后一段没有换行符也算一行（什么也没收到时 last 还是 \n，不算）。
+    let lines = newlines + u64::from(last != b'\n');
+    stream.write_all(format!("{bytes} 字节，{lines} 行\n").as_bytes())?;
+    Ok((bytes, lines))
 }
