@@ -200,24 +200,59 @@ fn secs(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64())
 }
 
+/// 一段回复：解码成的文字和原本的字节。
 fn text_of(bytes: &[u8]) -> String {
+    if bytes.is_empty() {
+        return "什么也没有（b''）".to_string();
+    }
     format!(
         "{}（{}）",
-        cut(&String::from_utf8_lossy(bytes)),
+        show_text(&String::from_utf8_lossy(bytes)),
         show_bytes(bytes)
     )
 }
 
-fn describe_result<T: std::fmt::Debug>(result: &io::Result<T>) -> String {
+/// 一段文字：短的原样显示；长的只显示长度、开头和结尾（两段很长的文字，差别多半在结尾）。
+fn show_text(text: &str) -> String {
+    let count = text.chars().count();
+    if count <= 40 {
+        return format!("{text:?}");
+    }
+    let head: String = text.chars().take(6).collect();
+    let tail: String = text.chars().skip(count - 6).collect();
+    format!(
+        "{count} 个字符（{} 个字节）：{head:?}……{tail:?}",
+        text.len()
+    )
+}
+
+/// 返回值里的东西怎么给人看。
+trait Show {
+    fn show(&self) -> String;
+}
+
+impl Show for Vec<u8> {
+    fn show(&self) -> String {
+        show_bytes(self)
+    }
+}
+
+impl Show for String {
+    fn show(&self) -> String {
+        show_text(self)
+    }
+}
+
+fn describe_result<T: Show>(result: &io::Result<T>) -> String {
     match result {
-        Ok(v) => cut(&format!("Ok({v:?})")),
+        Ok(v) => format!("Ok({})", v.show()),
         Err(e) => format!("Err（{}）", plain(&describe_io(e))),
     }
 }
 
-fn describe_any<T: std::fmt::Debug>(result: &anyhow::Result<T>) -> String {
+fn describe_any<T: Show>(result: &anyhow::Result<T>) -> String {
     match result {
-        Ok(v) => cut(&format!("Ok({v:?})")),
+        Ok(v) => format!("Ok({})", v.show()),
         Err(e) => format!("Err（{}）", cut(&plain(&format!("{e:#}")))),
     }
 }
@@ -228,7 +263,11 @@ fn describe_any<T: std::fmt::Debug>(result: &anyhow::Result<T>) -> String {
 
 fn check_status(status: fn(&str) -> Option<u16>) {
     let cases: [(&str, Option<u16>, &str); 14] = [
-        ("HTTP/1.0 200 OK\r\nServer: SimpleHTTP/0.6", Some(200), ""),
+        (
+            "HTTP/1.0 200 OK\r\nServer: SimpleHTTP/0.6",
+            Some(200),
+            "状态行是第一行，后面的行是别的响应头",
+        ),
         ("HTTP/1.1 404 Not Found", Some(404), ""),
         ("HTTP/1.1 204", Some(204), "说明可以没有"),
         ("HTTP/1.1 500 Internal Server Error", Some(500), ""),
@@ -287,7 +326,7 @@ fn check_split(split: for<'a> fn(&'a [u8]) -> Parts<'a>) {
         (
             b"HTTP/1.0 200 OK\r\nA: 1\r\n\r\nhi",
             Some((b"HTTP/1.0 200 OK\r\nA: 1", b"hi")),
-            "标准的 \\r\\n 行尾",
+            "标准的 \\r\\n 行尾：\\r 也是行尾的一部分，不属于响应头",
         ),
         (
             b"HTTP/1.0 200 OK\nA: 1\n\nhi",
@@ -383,11 +422,11 @@ fn what_the_client_saw(reply: &Reply) -> String {
         (End::Waited, true) => format!("等了 {} 秒，没收到任何回复", secs(reply.took)),
         (End::Failed(e), true) => format!("没收到回复：{}", plain(&describe_io(e))),
         (_, true) => format!("{} 秒后你的服务端一句话没回就关闭了连接", secs(reply.took)),
-        (_, false) => format!("收到的回复是 {}", text_of(&reply.bytes)),
+        (_, false) => String::new(),
     };
     if reply.first.is_none_or(|first| first >= SLOW) {
         text.push_str(
-            "。\n  你的服务端是不是在等客户端关闭连接（read_to_end、take(1024).read_to_end、read_exact）？\
+            "\n  你的服务端是不是在等客户端关闭连接（read_to_end、take(1024).read_to_end、read_exact）？\
              教程式的客户端发完就等回复，从不半关闭，它永远等不到：只读一次，读到什么就回答什么",
         );
     }
@@ -410,9 +449,14 @@ fn check_receipt(receipt: Receipt) {
         } else {
             ""
         };
+        let saw = what_the_client_saw(&reply);
+        let saw = if saw.is_empty() {
+            "回复不对".to_string()
+        } else {
+            saw
+        };
         panic!(
-            "{situation}：{}\n  你的结果：{}\n  期望：    {}{hint}\n  你的函数返回了：{}",
-            what_the_client_saw(&reply),
+            "{situation}：{saw}\n  你的结果：{}\n  期望：    {}{hint}\n  你的函数返回了：{}",
             text_of(&reply.bytes),
             text_of(want),
             describe_result(&result)
@@ -535,6 +579,25 @@ fn check_receipt(receipt: Receipt) {
         Err(e) if e.kind() != ErrorKind::TimedOut => {}
         other => panic!(
             "{situation}：应当交回读到的这 4 个字节，或者把读写的错误原样交回\n  你的结果：{}",
+            describe_result(&other)
+        ),
+    }
+
+    // 6. 一个字节也没发就用 RST 断开：read 得到“连接被重置”，这不是超时。
+    let situation = "客户端连上以后一个字节也没发，过了 0.1 秒用 RST 断开了连接";
+    let server = background(situation, move |l| receipt(l, PATIENT));
+    let stream = peers::connect(server.addr).expect("连上你的服务端");
+    // 给你的服务端一点时间走到 read（这不是同步：早一点晚一点，read 得到的都是重置）。
+    thread::sleep(Duration::from_millis(100));
+    peers::vanish(stream, b"", 0).expect("断开连接");
+    match server.result() {
+        Err(e) if matches!(e.kind(), ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted) => {}
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => panic!(
+            "{situation}：read 得到的是“连接被重置”，你的函数交回的却是 BrokenPipe（写失败）。\
+             是不是把它当成了超时、先回复了“超时”？只有读超时（WouldBlock / TimedOut）才回复“超时”，其余的错误原样交回"
+        ),
+        other => panic!(
+            "{situation}：read 得到“连接被重置”（ConnectionReset），应当把这个错误原样交回\n  你的结果：{}",
             describe_result(&other)
         ),
     }
@@ -671,8 +734,9 @@ fn check_ask(ask: Ask) {
     let _ = server.join();
     if let Ok(reply) = &result {
         panic!(
-            "{situation}：回复不是合法的 UTF-8，应当返回 Err\n  你的结果：Ok({reply:?})\n  \
-             from_utf8_lossy 会把坏字节换成 �，掩盖了问题；用 String::from_utf8"
+            "{situation}：回复不是合法的 UTF-8，应当返回 Err\n  你的结果：Ok({})\n  \
+             from_utf8_lossy 会把坏字节换成 �，掩盖了问题；用 String::from_utf8",
+            show_text(reply)
         );
     }
 
@@ -687,8 +751,9 @@ fn check_ask(ask: Ask) {
     let _ = server.join();
     if let Ok(reply) = &result {
         panic!(
-            "{situation}：回复不完整，应当返回 Err\n  你的结果：Ok({reply:?})\n  \
-             连接被重置（ConnectionReset）不是“说完了”：只有读到 0 个字节才是"
+            "{situation}：回复不完整，应当返回 Err\n  你的结果：Ok({})\n  \
+             连接被重置（ConnectionReset）不是“说完了”：只有读到 0 个字节才是",
+            show_text(reply)
         );
     }
 
@@ -718,7 +783,10 @@ fn check_ask(ask: Ask) {
         );
     }
     if let Ok(reply) = &result {
-        panic!("{situation}\n  你的结果：Ok({reply:?})\n  期望：    Err（超时）");
+        panic!(
+            "{situation}\n  你的结果：Ok({})\n  期望：    Err（超时）",
+            show_text(reply)
+        );
     }
 
     // 7. 一个字节一个字节慢慢发个没完的服务端：每次 read 都很快有数据，只有总的时间挡得住它。
@@ -751,8 +819,8 @@ fn check_ask(ask: Ask) {
     }
     if let Ok(reply) = &result {
         panic!(
-            "{situation}\n  你的结果：Ok({:?})\n  期望：    Err（超时）：回复在 limit 之内没有收完",
-            cut(reply)
+            "{situation}\n  你的结果：Ok({})\n  期望：    Err（超时）：回复在 limit 之内没有收完",
+            show_text(reply)
         );
     }
 
@@ -763,7 +831,10 @@ fn check_ask(ask: Ask) {
     };
     let (result, _) = timed_ask(ask, "没有服务端在听", closed, "有人吗", roomy);
     if let Ok(reply) = &result {
-        panic!("没有服务端在听，应当返回 Err\n  你的结果：Ok({reply:?})");
+        panic!(
+            "没有服务端在听，应当返回 Err\n  你的结果：Ok({})",
+            show_text(reply)
+        );
     }
 }
 
@@ -814,9 +885,9 @@ fn text_case(
     match &result {
         Ok(text) if text == want => {}
         other => panic!(
-            "{situation}\n  你的结果：{}\n  期望：    Ok({:?})",
+            "{situation}\n  你的结果：{}\n  期望：    Ok({})",
             describe_result(other),
-            cut(want)
+            show_text(want)
         ),
     }
     let lost = reply_may_be_lost && matches!(reply.end, End::Failed(_));
@@ -980,7 +1051,10 @@ fn check_text(serve: ServeText) {
         s.shutdown(Shutdown::Write)
     });
     if let Ok(text) = server.result() {
-        panic!("{situation}：应当返回错误\n  你的结果：Ok({text:?})");
+        panic!(
+            "{situation}：应当返回错误\n  你的结果：Ok({})",
+            show_text(&text)
+        );
     }
 
     // 12. 发了半个字就用 RST 断开。
@@ -989,7 +1063,10 @@ fn check_text(serve: ServeText) {
     let stream = peers::connect(server.addr).expect("连上你的服务端");
     peers::vanish(stream, b"ok\xe4\xbd", 4).expect("断开连接");
     if let Ok(text) = server.result() {
-        panic!("{situation}：应当返回错误\n  你的结果：Ok({text:?})");
+        panic!(
+            "{situation}：应当返回错误\n  你的结果：Ok({})",
+            show_text(&text)
+        );
     }
 }
 

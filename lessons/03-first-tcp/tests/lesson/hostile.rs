@@ -91,6 +91,30 @@ fn hostile_arguments_are_refused_before_anything_happens() {
 }
 
 #[test]
+fn bad_arguments_as_the_book_shows_them() {
+    let mut text = String::new();
+    let runs: [(&str, &[&str]); 3] = [
+        (SERVER, &["--idle-timeout", "0"]),
+        (SERVER, &["--timeout", "5"]),
+        (CLIENT, &["--timeout", "18446744073709551615"]),
+    ];
+    for (program, args) in runs {
+        let out = testkit::run(program, args, "");
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        text.push_str(&format!(
+            "$ {} {}\n{}",
+            name(program),
+            args.join(" "),
+            out.stderr
+        ));
+    }
+    testkit::assert_matches_saved(
+        &format!("{}/output/bad-arguments.txt", env!("CARGO_MANIFEST_DIR")),
+        &text,
+    );
+}
+
+#[test]
 fn every_program_has_a_version_and_chinese_help() {
     for program in [SERVER, CLIENT, HTTP_GET, TEARDOWN] {
         let out = testkit::run(program, ["--version"], "");
