@@ -7,7 +7,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use lesson_09::ask;
-use lesson_09::run::{run_guarded, run_with_limit, Limits, RunOutcome};
+#[cfg(target_os = "linux")]
+use lesson_09::run::run_guarded;
+use lesson_09::run::{run_with_limit, Limits, RunOutcome};
 
 fn main() {
     let limits = Limits {
@@ -25,28 +27,12 @@ fn main() {
     let each = start.elapsed() / rounds;
     println!("只启动进程：run_with_limit(echo hi)        每次 {each:?}");
 
-    // 危险模式多了什么：经过 sh，再经过看守进程（它还要读一遍 /proc 找子进程）。
-    let shell: Vec<String> = ["/bin/sh", "-c", "echo hi"].map(String::from).into();
-    let helper = std::path::Path::new(env!("CARGO_BIN_EXE_l09-server"));
-    for (what, guarded) in [("sh -c 直接运行", false), ("sh -c 经看守进程", true)] {
-        let start = Instant::now();
-        for _ in 0..rounds {
-            let outcome = if guarded {
-                run_guarded(helper, &shell, &limits)
-            } else {
-                run_with_limit(&shell, &limits)
-            };
-            assert!(matches!(
-                outcome.expect("sh 能运行"),
-                RunOutcome::Exited { .. }
-            ));
-        }
-        let each = start.elapsed() / rounds;
-        println!("危险模式：{what}（echo hi）        每次 {each:?}");
-    }
+    // 危险模式多了什么：经过 sh，再经过看守进程。只有 Linux 上有。
+    #[cfg(target_os = "linux")]
+    dangerous(&limits, rounds);
 
     let mut server = Command::new(env!("CARGO_BIN_EXE_l09-server"))
-        .args(["--port", "0", "--allow", "seq", "--max-output", "4000000"])
+        .args(["--port", "0", "--allow", "seq", "--max-output", "4MiB"])
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .spawn()
@@ -85,4 +71,27 @@ fn main() {
     );
     let _ = server.kill();
     let _ = server.wait();
+}
+
+/// 危险模式多了什么：经过 sh，再经过看守进程（它还要读一遍 /proc 找子进程）。
+#[cfg(target_os = "linux")]
+fn dangerous(limits: &Limits, rounds: u32) {
+    let shell: Vec<String> = ["/bin/sh", "-c", "echo hi"].map(String::from).into();
+    let helper = std::path::Path::new(env!("CARGO_BIN_EXE_l09-server"));
+    for (what, guarded) in [("sh -c 直接运行", false), ("sh -c 经看守进程", true)] {
+        let start = Instant::now();
+        for _ in 0..rounds {
+            let outcome = if guarded {
+                run_guarded(helper, &shell, limits)
+            } else {
+                run_with_limit(&shell, limits)
+            };
+            assert!(matches!(
+                outcome.expect("sh 能运行"),
+                RunOutcome::Exited { .. }
+            ));
+        }
+        let each = start.elapsed() / rounds;
+        println!("危险模式：{what}（echo hi）        每次 {each:?}");
+    }
 }

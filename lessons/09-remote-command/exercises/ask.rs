@@ -1,17 +1,27 @@
-//! 练习 3：客户端的一问一答。
+//! 练习 4（★★☆）：一个有期限的客户端：连上、问一句、收完整帧回答，全部在 `limit` 之内。
 //!
-//! 把 `command` 作为一帧发给服务端（第 08 课的长度前缀帧：4 字节大端长度，再是内容），
-//! 然后读回**一整帧**回答并返回它的内容。
+//! 书里的 `ask` 拿到一个连好的 `TcpStream`，读回答时每次 `read` 各有各的超时。
+//! 对方要是每 0.1 秒才给一个字节，每次 `read` 都不超时，一个回答就能拖上几分钟。
+//! 这里要的是**整件事**的期限。写一个 `ask(addr, command, limit)`：
 //!
-//! - 回答可能很长（上百万字节），一次 `read` 读不完：要读满帧头说的长度；
-//! - 服务端在回答之前就关闭了连接：返回 `ErrorKind::UnexpectedEof` 的错误；
-//! - 回答的长度超过 `lesson_08::frame::DEFAULT_MAX_FRAME` 时返回错误，不要先分配那么大的内存。
+//! - 连上 `addr`，把 `command` 作为一帧发出去（4 字节大端长度，再是内容）；
+//! - 读回一整帧回答：回答可能分好几段到达，段与段之间还会停一会儿，要读满帧头说的长度；
+//! - 从开始到收完，一共不超过 `limit`：过了期限返回 `ErrorKind::TimedOut` 的错误；
+//! - 服务端没说完（帧头或者内容读到一半）就关闭了连接：返回 `ErrorKind::UnexpectedEof`；
+//!   连接被重置（对方的程序崩溃）：把那个错误交回来；无论如何不能把半截回答当成回答；
+//! - 帧头说的长度超过 `lesson_08::frame::DEFAULT_MAX_FRAME`：马上返回 `ErrorKind::InvalidData`，
+//!   不要先分配那么大的内存、也不要等那些字节；
+//! - 按协议把回答变成 `Reply`：以 `error: ` 开头的是 `Reply::Error(后面的文字)`，
+//!   正好是 `no output!` 的是 `Reply::NoOutput`，别的都是 `Reply::Output(原样的字节)`。
 //!
-//! 第 08 课的 `lesson_08::frame::{write_frame, read_frame}` 可以直接用。
+//! 提示：每次 `read` 之前把读超时设成“离期限还剩多久”。
 
 use std::io;
-use std::net::TcpStream;
+use std::net::SocketAddr;
+use std::time::Duration;
 
-pub fn ask(stream: &mut TcpStream, command: &str) -> io::Result<Vec<u8>> {
+use crate::server::Reply;
+
+pub fn ask(addr: SocketAddr, command: &str, limit: Duration) -> io::Result<Reply> {
     todo!()
 }

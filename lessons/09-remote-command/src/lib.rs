@@ -17,6 +17,9 @@ use colored::Colorize;
 use lesson_08::frame::{read_frame, write_frame, DEFAULT_MAX_FRAME};
 
 pub mod command;
+// 危险模式杀掉命令的全部后代，靠的是 Linux 的收养者（PR_SET_CHILD_SUBREAPER）和 /proc：
+// 别的系统上没有，这个模块也就只在 Linux 上编译，服务端在那里拒绝 --dangerous-shell。
+#[cfg(target_os = "linux")]
 pub mod reap;
 pub mod run;
 pub mod server;
@@ -156,6 +159,53 @@ fn trim_bytes(bytes: &[u8]) -> &[u8] {
     match (start, end) {
         (Some(s), Some(e)) => &bytes[s..=e],
         _ => &[],
+    }
+}
+
+/// 给人看的字节数：`1000 字节`、`64 KiB`、`1.9 MiB`（而不是 1048576 这样的一长串数字）。
+pub fn human_size(bytes: usize) -> String {
+    const KIB: f64 = 1024.0;
+    let unit = |value: f64, name: &str| {
+        let text = format!("{value:.1}");
+        format!("{} {name}", text.strip_suffix(".0").unwrap_or(&text))
+    };
+    match bytes as f64 {
+        b if b < KIB => format!("{bytes} 字节"),
+        b if b < KIB * KIB => unit(b / KIB, "KiB"),
+        b => unit(b / (KIB * KIB), "MiB"),
+    }
+}
+
+/// 命令行上的字节数：`65536`、`64KiB`、`1 MiB`（K、M 也行，都按 1024 算），在 `min..=max` 之间。
+/// 超出范围、写错单位、大得溢出，都用中文说清楚，不会 panic。
+pub fn size_arg(min: usize, max: usize) -> impl clap::builder::TypedValueParser<Value = usize> {
+    move |text: &str| -> std::result::Result<usize, String> {
+        let bad = || format!("应当是字节数（如 65536、64KiB、1MiB），而不是 {text:?}");
+        let lower = text.trim().to_ascii_lowercase();
+        let digits = lower
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(lower.len());
+        let (number, unit) = lower.split_at(digits);
+        let scale: usize = match unit.trim() {
+            "" | "b" => 1,
+            "k" | "kib" => 1024,
+            "m" | "mib" => 1024 * 1024,
+            _ => return Err(bad()),
+        };
+        let n = number
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_mul(scale))
+            .ok_or_else(bad)?;
+        if n < min || n > max {
+            return Err(format!(
+                "应当在 {}到 {} 之间，而不是 {}",
+                human_size(min),
+                human_size(max),
+                human_size(n)
+            ));
+        }
+        Ok(n)
     }
 }
 

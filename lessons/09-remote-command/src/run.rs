@@ -3,18 +3,15 @@
 use std::io::{self, ErrorKind, Read};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStderr, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use nix::errno::Errno;
 use nix::sys::signal::{killpg, Signal};
-use nix::sys::wait::{waitid, Id, WaitPidFlag};
 use nix::unistd::Pid;
 
 use crate::command::FIXED_PATH;
-use crate::reap::{self, HELPER_ARG};
 
 /// 一条命令可以用多少资源。
 #[derive(Debug, Clone)]
@@ -87,14 +84,15 @@ pub fn run_with_limit(argv: &[String], limits: &Limits) -> io::Result<RunOutcome
 }
 
 /// 危险模式：命令交给看守进程（见 [`crate::reap`]）运行，它会杀掉命令的全部后代，
-/// 包括调用 `setsid` 逃出进程组的。`helper` 是服务端自己的可执行文件。
+/// 包括调用 `setsid` 逃出进程组的。`helper` 是服务端自己的可执行文件。只有 Linux 上有。
+#[cfg(target_os = "linux")]
 pub fn run_guarded(helper: &Path, argv: &[String], limits: &Limits) -> io::Result<RunOutcome> {
     let mut command = Command::new(helper);
-    command.arg(HELPER_ARG).args(argv);
+    command.arg(crate::reap::HELPER_ARG).args(argv);
     prepare(&mut command, limits);
     // 看守进程的标准输入是一根管道：关掉它就是“马上停下，杀掉一切”。
     command.stdin(Stdio::piped());
-    let child = reap::spawn_helper(&mut command)?;
+    let child = crate::reap::spawn_helper(&mut command)?;
     supervise(child, limits, Cleanup::Helper)
 }
 
@@ -117,47 +115,58 @@ enum Cleanup {
     /// 杀掉整个进程组。
     Group,
     /// 让看守进程杀掉全部后代，再收拾看守进程被杀时留下的孤儿。
+    #[cfg(target_os = "linux")]
     Helper,
 }
 
 /// 读输出、等结束、超时就杀、最后清理。
+///
+/// 这里要开三个线程（两个读输出，一个等进程结束）。线程开不出来（系统的线程数用完了）时
+/// 不 panic：杀掉刚启动的命令、收回它，返回错误，由调用者回答对方“开不了线程”。
 fn supervise(mut child: Child, limits: &Limits, cleanup: Cleanup) -> io::Result<RunOutcome> {
     let pid = child.id();
     let stop = child.stdin.take();
-
-    let cap = limits.max_output;
-    let mut stdout = child.stdout.take().expect("标准输出是管道");
-    let mut stderr = child.stderr.take().expect("标准错误是管道");
-    let out_reader = thread::spawn(move || read_capped(&mut stdout, cap));
-    let err_reader = thread::spawn(move || read_capped(&mut stderr, cap));
-
-    let finished_in_time = wait_for_exit(pid, limits.time_limit);
-    if cleanup == Cleanup::Helper {
-        // 超时了：关掉看守进程的标准输入，它会杀掉命令的全部后代再退出。
-        // 它没有按时退出（不该发生）才直接杀它。
-        drop(stop);
-        if !wait_for_exit(pid, Duration::from_secs(2)) {
+    let started = start_readers(&mut child, limits.max_output)
+        .and_then(|outputs| Ok((outputs, wait_for_exit(&mut child, limits.time_limit)?)));
+    let (outputs, finished_in_time) = match started {
+        Ok(started) => started,
+        Err(e) => {
             kill_group(pid);
+            let _ = child.wait();
+            return Err(e);
         }
-    } else {
+    };
+    match cleanup {
         // 不论是否超时都清理整个进程组：超时时杀掉全部；按时结束时，杀掉它留在后台的子进程。
         // 这时最外层的进程还没有被回收（见 wait_for_exit），进程组号不会被别的进程重用。
-        kill_group(pid);
+        Cleanup::Group => {
+            drop(stop);
+            kill_group(pid);
+        }
+        // 关掉看守进程的标准输入：它会杀掉命令的全部后代再退出（超时了的话，马上这样做）。
+        // 它没有按时退出（不该发生）才直接杀它。
+        #[cfg(target_os = "linux")]
+        Cleanup::Helper => {
+            drop(stop);
+            if !matches!(wait_for_exit(&mut child, Duration::from_secs(2)), Ok(true)) {
+                kill_group(pid);
+            }
+        }
     }
     let status = child.wait()?;
+    #[cfg(target_os = "linux")]
     if cleanup == Cleanup::Helper {
-        reap::forget_helper(pid);
-        reap::kill_orphans();
+        crate::reap::forget_helper(pid);
+        crate::reap::kill_orphans();
     }
 
-    let (mut output, out_cut) = join_reader(out_reader)?;
-    let (errors, err_cut) = join_reader(err_reader)?;
+    let (mut output, out_cut, errors, err_cut) = outputs.collect()?;
     if !finished_in_time {
         return Ok(RunOutcome::TimedOut);
     }
     output.extend_from_slice(&errors);
-    let cut = out_cut || err_cut || output.len() > cap;
-    output.truncate(cap);
+    let cut = out_cut || err_cut || output.len() > limits.max_output;
+    output.truncate(limits.max_output);
     Ok(RunOutcome::Exited {
         status,
         output,
@@ -167,18 +176,23 @@ fn supervise(mut child: Child, limits: &Limits, cleanup: Cleanup) -> io::Result<
 // ANCHOR_END: run_with_limit
 
 // ANCHOR: wait_for_exit
-/// 最多等 `limit`，看进程 `pid` 是否结束；结束了返回 `true`。
+/// 最多等 `limit`，看进程是否结束；结束了返回 `true`。
 ///
 /// 用 `waitid(…, WNOWAIT)` 只“看”不“收”：进程结束后留作僵尸，进程号和进程组号都还占着，
 /// 随后的 `killpg` 不会误杀一个碰巧拿到同一个号的新进程。真正的回收由 `child.wait()` 完成。
-fn wait_for_exit(pid: u32, limit: Duration) -> bool {
+#[cfg(target_os = "linux")]
+fn wait_for_exit(child: &mut Child, limit: Duration) -> io::Result<bool> {
+    use nix::errno::Errno;
+    use nix::sys::wait::{waitid, Id, WaitPidFlag};
+
+    let pid = Pid::from_raw(child.id() as i32);
     let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
+    spawn("等命令结束", move || {
         let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT;
-        while let Err(Errno::EINTR) = waitid(Id::Pid(Pid::from_raw(pid as i32)), flags) {}
+        while let Err(Errno::EINTR) = waitid(Id::Pid(pid), flags) {}
         let _ = tx.send(());
-    });
-    rx.recv_timeout(limit).is_ok()
+    })?;
+    Ok(rx.recv_timeout(limit).is_ok())
 }
 
 /// 向整个进程组发 SIGKILL。组里已经没有进程时 killpg 报错，那正是我们想要的状态，忽略即可。
@@ -187,18 +201,79 @@ fn kill_group(pgid: u32) {
 }
 // ANCHOR_END: wait_for_exit
 
-/// 等读线程结束。进程都已杀光，管道的写端都关了，读线程很快会读到 EOF；
-/// 只有不是这条命令后代的进程（命令请别的服务启动的）还可能握着管道，那时放弃等待并报错。
-fn join_reader(
-    reader: thread::JoinHandle<io::Result<(Vec<u8>, bool)>>,
-) -> io::Result<(Vec<u8>, bool)> {
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = tx.send(reader.join());
-    });
-    match rx.recv_timeout(Duration::from_secs(2)) {
-        Ok(Ok(result)) => result,
-        Ok(Err(_)) => Err(io::Error::other("读输出的线程意外 panic")),
-        Err(_) => Err(io::Error::other("命令留下的进程一直握着输出管道，没有关闭")),
+/// macOS 上没有 `waitid` 的安全封装：每隔几毫秒 `try_wait` 一次。它会顺手收回进程，
+/// 之后的 `killpg` 就有一点点误伤的可能：只要组里还有进程，组号就不会被重用（POSIX 的规定）；
+/// 组里一个都不剩时，要在这几微秒里恰好有一个新进程拿到同一个号（进程号要绕一整圈），才会误伤。
+#[cfg(not(target_os = "linux"))]
+fn wait_for_exit(child: &mut Child, limit: Duration) -> io::Result<bool> {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if child.try_wait()?.is_some() {
+            return Ok(true);
+        }
+        if std::time::Instant::now() >= deadline {
+            return Ok(false);
+        }
+        thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// 开一个有名字的线程；开不出来时返回错误（通常是 EAGAIN），而不是像 `thread::spawn` 那样 panic。
+fn spawn<F: FnOnce() + Send + 'static>(name: &str, f: F) -> io::Result<()> {
+    thread::Builder::new()
+        .name(name.to_string())
+        .spawn(f)
+        .map(drop)
+}
+
+/// 一个读线程的结果：读到的字节，和“是否截掉了一部分”。
+type Captured = io::Result<(Vec<u8>, bool)>;
+
+/// 读命令输出的两个线程，它们的结果从同一个通道回来。
+struct Outputs {
+    results: mpsc::Receiver<(Stream, Captured)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    Out,
+    Err,
+}
+
+fn start_readers(child: &mut Child, cap: usize) -> io::Result<Outputs> {
+    let mut stdout: ChildStdout = child.stdout.take().expect("标准输出是管道");
+    let mut stderr: ChildStderr = child.stderr.take().expect("标准错误是管道");
+    let (tx, results) = mpsc::channel();
+    let tx2 = tx.clone();
+    spawn("读标准输出", move || {
+        let _ = tx.send((Stream::Out, read_capped(&mut stdout, cap)));
+    })?;
+    spawn("读标准错误", move || {
+        let _ = tx2.send((Stream::Err, read_capped(&mut stderr, cap)));
+    })?;
+    Ok(Outputs { results })
+}
+
+impl Outputs {
+    /// 等两个读线程都结束。进程都已杀光，管道的写端都关了，读线程很快会读到 EOF；
+    /// 只有不是这条命令后代的进程（命令请别的服务启动的）还可能握着管道，那时放弃等待并报错。
+    fn collect(self) -> io::Result<(Vec<u8>, bool, Vec<u8>, bool)> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(2);
+        let (mut out, mut err) = (None, None);
+        while out.is_none() || err.is_none() {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.results.recv_timeout(left) {
+                Ok((Stream::Out, result)) => out = Some(result?),
+                Ok((Stream::Err, result)) => err = Some(result?),
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(io::Error::other("读输出的线程意外结束"))
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    return Err(io::Error::other("命令留下的进程一直握着输出管道，没有关闭"))
+                }
+            }
+        }
+        let ((out, out_cut), (err, err_cut)) = (out.unwrap(), err.unwrap());
+        Ok((out, out_cut, err, err_cut))
     }
 }

@@ -2,16 +2,14 @@
 
 use std::io::{self, BufWriter, ErrorKind, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::thread;
-use std::time::Duration;
 
 use lesson_08::frame::{read_frame, write_frame};
+use support::serve::{self, Conn, Guarded, Refusal};
 
 use crate::command::{check_command, explain, split_command_line, Allowed};
-use crate::run::{run_guarded, run_with_limit, Limits, RunOutcome};
-use support::pace::{Paced, MIN_RATE};
+use crate::human_size;
+use crate::run::{run_with_limit, Limits, RunOutcome};
 
 /// 命令输出为空时的回答，和教程一样。
 pub const NO_OUTPUT: &str = "no output!";
@@ -77,7 +75,7 @@ pub fn answer(command: &[u8], policy: &Policy) -> Reply {
     let outcome = if let Some(shell) = &policy.dangerous_shell {
         // 教程的做法：整行交给 shell 解释。`;`、`|`、`$(…)` 都会生效——这正是危险所在。
         let argv = [shell.sh.display().to_string(), "-c".into(), line.into()];
-        run_guarded(&shell.helper, &argv, &policy.limits)
+        run_in_shell(shell, &argv, &policy.limits)
     } else {
         let words = match split_command_line(line) {
             Ok(words) => words,
@@ -99,6 +97,14 @@ pub fn answer(command: &[u8], policy: &Policy) -> Reply {
         Err(e) if e.kind() == ErrorKind::NotFound => {
             Reply::Error(format!("找不到程序 {name}：启动服务端之后它被删掉了？"))
         }
+        // 文件描述符用完了（EMFILE）：开不了管道，这条命令没能运行。
+        Err(e) if e.raw_os_error() == Some(nix::errno::Errno::EMFILE as i32) => Reply::Error(
+            format!("服务端的文件描述符暂时用完了，{name} 没能运行，请稍后再试"),
+        ),
+        // 系统的进程数或线程数用完了（EAGAIN）：这条命令没能运行，连接和服务端都照常。
+        Err(e) if e.kind() == ErrorKind::WouldBlock => Reply::Error(format!(
+            "服务端暂时开不了新的进程或线程，{name} 没能运行，请稍后再试"
+        )),
         Err(e) => Reply::Error(format!("无法运行 {name}：{e}")),
     }
 }
@@ -114,8 +120,8 @@ fn describe(outcome: RunOutcome, limits: &Limits) -> Reply {
             let mut output = output;
             if cut {
                 let note = format!(
-                    "\n[输出超过上限 {} 字节，后面的部分已截掉]\n",
-                    limits.max_output
+                    "\n[输出超过上限 {}，后面的部分已截掉]\n",
+                    human_size(limits.max_output)
                 );
                 output.extend_from_slice(note.as_bytes());
             }
@@ -130,31 +136,39 @@ fn describe(outcome: RunOutcome, limits: &Limits) -> Reply {
 }
 // ANCHOR_END: answer
 
+/// 危险模式的命令交给看守进程运行（只有 Linux 上有；别的系统上服务端在启动时就拒绝这个模式）。
+#[cfg(target_os = "linux")]
+fn run_in_shell(shell: &Shell, argv: &[String], limits: &Limits) -> io::Result<RunOutcome> {
+    crate::run::run_guarded(&shell.helper, argv, limits)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn run_in_shell(_: &Shell, _: &[String], _: &Limits) -> io::Result<RunOutcome> {
+    Err(io::Error::new(
+        ErrorKind::Unsupported,
+        "--dangerous-shell 只在 Linux 上可用",
+    ))
+}
+
 // ANCHOR: serve_framed
 /// 为一个客户端服务（分帧协议）：读一帧命令，回一帧结果，直到对方关闭连接。
 ///
 /// 对方关闭（帧与帧之间的 EOF）返回 `Ok(())`；帧过大、帧读到一半断开、空闲超时、
-/// 慢得不像话（见 [`Paced`]）都返回错误，由调用者记一行日志、关掉这个连接，服务端继续服务别人。
-pub fn serve_framed(
-    stream: TcpStream,
-    idle: Duration,
-    policy: &Policy,
-    log: impl Fn(String),
-) -> io::Result<()> {
-    let mut reader = Paced::new(stream.try_clone()?, idle, MIN_RATE);
-    // 长度前缀和内容是两次 write：不经缓冲的话它们是两个小包，Nagle 算法加上对方的延迟确认
-    // 会让每次回答多等几十毫秒。BufWriter 把它们合成一次发送（write_frame 最后会 flush）。
-    let mut writer = BufWriter::new(Paced::new(stream, idle, MIN_RATE));
+/// 慢得不像话、迟迟不读走回答，都返回错误，由调用者记一行日志、关掉这个连接，服务端继续服务别人。
+pub fn serve_framed(stream: &mut Guarded, policy: &Policy, log: impl Fn(String)) -> io::Result<()> {
     loop {
-        // 每条命令都要在 idle 之内开始、并且不慢于 MIN_RATE 地到齐。
-        reader.restart();
-        let command = match read_frame(&mut reader, MAX_COMMAND) {
+        // 每条命令都要在空闲超时之内开始，并且不慢于最低速率地到齐（见第 04 课的 Guarded）。
+        stream.restart();
+        let command = match read_frame(&mut *stream, MAX_COMMAND) {
             Ok(Some(command)) => command,
             Ok(None) => return Ok(()),
             Err(e) if e.kind() == ErrorKind::InvalidData => {
                 // 帧太大：长度前缀之后的字节已经没法对齐到下一帧，只能说明原因后断开。
-                let why = Reply::Error(format!("命令超过了 {MAX_COMMAND} 字节，连接将关闭"));
-                let _ = write_frame(&mut writer, &why.into_bytes());
+                let why = Reply::Error(format!(
+                    "命令超过了 {}，连接将关闭",
+                    human_size(MAX_COMMAND)
+                ));
+                let _ = write_frame(&mut *stream, &why.into_bytes());
                 return Err(e);
             }
             Err(e) => return Err(e),
@@ -162,12 +176,27 @@ pub fn serve_framed(
         // 用 {:?} 打印：命令里的换行、控制字符会被转义，不能伪造服务端的日志行。
         log(format!("命令：{:?}", String::from_utf8_lossy(&command)));
         let reply = answer(&command, policy).into_bytes();
-        writer.get_mut().restart();
-        write_frame(&mut writer, &reply)?;
+        // 回答的期限重新算起：一整次写（不只是其中的每一次系统调用）都要按时完成。
+        // 长度前缀和内容是两次 write：不经缓冲的话它们是两个小包，Nagle 算法加上对方的延迟确认
+        // 会让每次回答多等几十毫秒。BufWriter 把它们合成一次发送（write_frame 最后会 flush）。
+        stream.restart();
+        write_frame(&mut BufWriter::new(&mut *stream), &reply).map_err(not_reading)?;
         log(format!("send data size {}", reply.len()));
     }
 }
 // ANCHOR_END: serve_framed
+
+/// 写回答时超时：对方不读（或者读得太慢），回答塞满了两边的缓冲区。
+fn not_reading(e: io::Error) -> io::Error {
+    if support::is_timeout(&e) {
+        io::Error::new(
+            ErrorKind::TimedOut,
+            "客户端不读回答（或者读得太慢），写不完，已断开",
+        )
+    } else {
+        e
+    }
+}
 
 // ANCHOR: serve_unframed
 /// 教程的版本（只用于演示问题）：一次 `read` 当作一条命令，结果不带长度直接写回去。
@@ -175,17 +204,14 @@ pub fn serve_framed(
 /// 命令仍然按安全的规则运行；问题出在**传输**上：结果比对方一次读的 1024 字节长时，
 /// 剩下的部分留在连接里，会被当成下一条命令的回答。
 pub fn serve_unframed(
-    stream: TcpStream,
-    idle: Duration,
+    stream: &mut Guarded,
     policy: &Policy,
     log: impl Fn(String),
 ) -> io::Result<()> {
-    let mut reader = Paced::new(stream.try_clone()?, idle, MIN_RATE);
-    let mut writer = Paced::new(stream, idle, MIN_RATE);
     let mut buf = [0u8; UNFRAMED_READ];
     loop {
-        reader.restart();
-        let n = match reader.read(&mut buf) {
+        stream.restart();
+        let n = match stream.read(&mut buf) {
             // 教程的服务端在这里没有判断 0：对方走后它会不停地“执行空命令”。我们就此结束。
             Ok(0) => return Ok(()),
             Ok(n) => n,
@@ -194,8 +220,8 @@ pub fn serve_unframed(
         };
         log(format!("命令：{:?}", String::from_utf8_lossy(&buf[..n])));
         let reply = answer(&buf[..n], policy).into_bytes();
-        writer.restart();
-        writer.write_all(&reply)?;
+        stream.restart();
+        stream.write_all(&reply).map_err(not_reading)?;
         log(format!("send data size {}", reply.len()));
     }
 }
@@ -206,9 +232,12 @@ pub fn describe_error(err: &io::Error) -> String {
     match err.kind() {
         ErrorKind::UnexpectedEof => format!("客户端在一条消息中途断开了：{err}"),
         ErrorKind::InvalidData => format!("客户端发来的帧太大，已拒绝：{err}"),
-        // 带着说明的 TimedOut 来自 Paced：对方在说话，只是慢得不像话。
+        // 带着说明的 TimedOut 来自 Guarded（对方在说话，只是慢得不像话）或者 not_reading。
         ErrorKind::TimedOut if err.get_ref().is_some() => err.to_string(),
-        ErrorKind::WouldBlock | ErrorKind::TimedOut => "客户端太久没有说话，已断开".into(),
+        // 不带说明的超时：读等到了期限。可能是一直不说话，也可能是说得太慢（期限按最低速率算）。
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => {
+            "客户端太久没有说话、或者说得太慢（空闲超时、最低速率），已断开".into()
+        }
         ErrorKind::ConnectionReset | ErrorKind::BrokenPipe => "客户端突然断开了".into(),
         _ => format!("连接出错：{err}"),
     }
@@ -226,72 +255,51 @@ pub fn is_loopback_only(addrs: &[SocketAddr]) -> bool {
 }
 // ANCHOR_END: loopback
 
-/// 连接层面的选项。
-#[derive(Debug, Clone, Copy)]
-pub struct ServeOptions {
-    /// 客户端多久不说话就断开。
-    pub idle: Duration,
-    /// 最多同时服务几个客户端。
-    pub max_clients: usize,
-    /// 用教程的不分帧方式（演示问题用）。
-    pub unframed: bool,
+// ANCHOR: serve_forever
+/// 接受连接，每个客户端一个线程，用各课共用的 [`support::serve::serve`]（第 04 课讲过它）：
+/// 连接上限和每个地址的份额、空闲超时和最低速率、accept 出错后退避、开不了线程只拒绝这一个连接。
+/// 这里只需要说清楚两件这一课自己的事：拒绝时回一帧 `error: …`，以及怎样服务一个连接。
+///
+/// 每个客户端都能让这台机器启动进程，所以上限在这里尤其要紧：不设上限的话，
+/// 一个人开几百个连接就能把机器拖垮。
+pub fn serve_forever(
+    listener: &TcpListener,
+    policy: Policy,
+    limits: &serve::Policy,
+    unframed: bool,
+) {
+    let policy = Arc::new(policy);
+    serve::serve(
+        listener,
+        limits,
+        || false,
+        |line: &str| support::say(line),
+        refuse,
+        move |conn| serve_one(conn, &policy, unframed),
+    );
 }
 
-// ANCHOR: serve_forever
-/// 接受连接，每个客户端一个线程。同时在服务的客户端有上限：每个客户端都能让这台机器
-/// 启动进程，不设上限的话，一个人开几百个连接就能把机器拖垮。
-pub fn serve_forever(listener: TcpListener, policy: Policy, options: ServeOptions) {
-    let policy = Arc::new(policy);
-    let active = Arc::new(AtomicUsize::new(0));
-    for conn in listener.incoming() {
-        // accept 失败时跳过，接着接受下一个。注意这不是“只影响这一个连接”：文件描述符用完
-        // （EMFILE）时，那个连接还排在积压队列里，下一次 accept 会立刻同样失败，这个循环就空转起来。
-        let Ok(stream) = conn else { continue };
-        if active.fetch_add(1, Ordering::SeqCst) >= options.max_clients {
-            active.fetch_sub(1, Ordering::SeqCst);
-            refuse_busy(stream, options.max_clients);
-            continue;
-        }
-        let (policy, active) = (Arc::clone(&policy), Arc::clone(&active));
-        thread::spawn(move || {
-            serve_one(stream, &policy, options);
-            active.fetch_sub(1, Ordering::SeqCst);
-        });
-    }
+/// 拒绝一个连接：按这一课的协议回一帧 `error: 原因`（服务端忙、你的地址占了太多连接、开不了线程）。
+fn refuse(stream: &mut TcpStream, why: Refusal) {
+    let _ = write_frame(stream, &Reply::Error(why.message()).into_bytes());
 }
 // ANCHOR_END: serve_forever
 
 // ANCHOR: serve_one
 /// 服务一个客户端；出了什么问题都只记一行日志，不影响别的客户端。
-fn serve_one(stream: TcpStream, policy: &Policy, options: ServeOptions) {
-    let peer = stream
-        .peer_addr()
-        .map_or_else(|_| "?".to_string(), |a| a.to_string());
+/// `conn` 里带着它的名额，这个函数返回（哪怕是 panic）时名额随之归还。
+fn serve_one(mut conn: Conn, policy: &Policy, unframed: bool) {
+    let peer = conn.peer;
     support::say(format!("{peer} 连上了"));
     let log = |line: String| support::say(format!("{peer} {line}"));
-    let result = prepare(&stream, options.idle).and_then(|()| {
-        if options.unframed {
-            serve_unframed(stream, options.idle, policy, log)
-        } else {
-            serve_framed(stream, options.idle, policy, log)
-        }
-    });
+    let result = if unframed {
+        serve_unframed(&mut conn.stream, policy, log)
+    } else {
+        serve_framed(&mut conn.stream, policy, log)
+    };
     match result {
         Ok(()) => support::say(format!("{peer} 离开了")),
         Err(e) => support::say(format!("{peer} {}", describe_error(&e))),
     }
 }
 // ANCHOR_END: serve_one
-
-/// 客户端太多时：回一帧说明，然后关闭。
-fn refuse_busy(mut stream: TcpStream, max: usize) {
-    let why = Reply::Error(format!("服务端已经在服务 {max} 个客户端，请稍后再连"));
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-    let _ = write_frame(&mut stream, &why.into_bytes());
-}
-
-/// 给一个连接设好空闲超时：对方太久不发命令（或发到一半停住）时，读操作超时返回错误。
-pub fn prepare(stream: &TcpStream, idle: Duration) -> io::Result<()> {
-    stream.set_read_timeout(Some(idle))?;
-    stream.set_write_timeout(Some(idle))
-}

@@ -2,22 +2,18 @@
 
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Result;
 use clap::Parser;
 use lesson_09::{connect, run_client, ClientOptions, Encoding};
+use support::cli::Connect;
 
 /// 远程执行命令的客户端：提示 cmd:>>>，输入 q 退出
 #[derive(Parser)]
+#[command(name = "l09-client", version)]
 struct Args {
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-    #[arg(long, default_value_t = lesson_09::DEFAULT_PORT)]
-    port: u16,
-    /// 等服务端回答最多多少秒
-    #[arg(long, default_value_t = support::DEFAULT_TIMEOUT_SECS)]
-    timeout: u64,
+    #[command(flatten)]
+    connect: Connect<{ lesson_09::DEFAULT_PORT }>,
     /// 服务端输出的编码（教程在中文 Windows 上用 gbk）
     #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
     encoding: Encoding,
@@ -27,12 +23,13 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = support::cli::parse();
     support::run(|| real_main(args))
 }
 
 fn real_main(args: Args) -> Result<()> {
-    let stream = connect(&args.host, args.port, Duration::from_secs(args.timeout))?;
+    let Connect { host, port, .. } = &args.connect;
+    let stream = connect(host, *port, args.connect.timeout())?;
     support::say(format!("已连接到 {}", stream.peer_addr()?));
     let stdin = io::stdin();
     let options = ClientOptions {
