@@ -14,10 +14,16 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use lesson_08::frame::{read_frame, DEFAULT_MAX_FRAME};
-use lesson_08::{echo_frames, receive, send_messages, Mode};
+use lesson_08::{echo_frames, receive, send_messages, Mode, DEFAULT_MAX_BUFFERED};
+use support::serve::{Budget, Guarded};
 
 const MESSAGE: &str = "我爱Python";
 const ROUNDS: usize = 3;
+
+/// 服务端那一头，和真的服务端一样包上空闲超时和最低速率（这里宽松到不会碍事）。
+fn guarded(stream: TcpStream) -> Guarded {
+    Guarded::new(stream, Duration::from_secs(60), 1).unwrap()
+}
 
 fn pair() -> (TcpListener, TcpStream) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("绑定回环地址");
@@ -30,10 +36,10 @@ fn run_mode(mode: Mode, count: usize) -> Duration {
     let (listener, client) = pair();
     let server = thread::spawn(move || {
         let (stream, _) = listener.accept().unwrap();
-        let summary = receive(&stream, mode, DEFAULT_MAX_FRAME, &mut |_| {}).unwrap();
-        (&stream)
-            .write_all(format!("{summary}\n").as_bytes())
-            .unwrap();
+        let mut conn = guarded(stream);
+        let budget = Budget::new(DEFAULT_MAX_BUFFERED);
+        let summary = receive(&mut conn, mode, DEFAULT_MAX_FRAME, &budget, &mut |_| {}).unwrap();
+        conn.write_all(format!("{summary}\n").as_bytes()).unwrap();
     });
     let messages = vec![MESSAGE.as_bytes().to_vec(); count];
     let start = Instant::now();
@@ -50,7 +56,14 @@ fn run_split_writes(count: usize, nodelay: bool) -> Duration {
     client.set_nodelay(nodelay).unwrap();
     let server = thread::spawn(move || {
         let (stream, _) = listener.accept().unwrap();
-        echo_frames(&stream, DEFAULT_MAX_FRAME, &mut |_| {}).unwrap()
+        let budget = Budget::new(DEFAULT_MAX_BUFFERED);
+        echo_frames(
+            &mut guarded(stream),
+            DEFAULT_MAX_FRAME,
+            &budget,
+            &mut |_| {},
+        )
+        .unwrap()
     });
     let payload = MESSAGE.as_bytes();
     let mut reader = BufReader::new(&client);

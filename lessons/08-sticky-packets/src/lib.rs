@@ -13,12 +13,15 @@
 pub mod chunked;
 pub mod frame;
 pub mod modes;
+pub mod size;
 
 use std::fmt;
-use std::io;
-use std::net::{TcpListener, TcpStream};
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
-use std::thread;
+use std::time::Duration;
+
+use support::serve::{Budget, Guarded, Policy};
 
 pub use modes::{receive, send_messages, Mode};
 
@@ -40,8 +43,35 @@ pub const DEFAULT_PORT: u16 = 8888;
 /// `l08-framed-server` 的默认端口。
 pub const FRAMED_PORT: u16 = 9999;
 
-/// 服务端默认的空闲超时（秒）：一个连接这么久一个字节都不发，就断开它。
-pub const DEFAULT_IDLE_SECS: u64 = 30;
+/// 所有连接合起来最多缓存多少字节的消息（默认 64 MiB，四个最大的帧）。内存的上限由它决定，
+/// 而不是由“来了多少个对方”决定。
+pub const DEFAULT_MAX_BUFFERED: usize = 64 * 1024 * 1024;
+
+/// 两个完整版服务端共用的两个大小：一条消息最多多长，所有连接合起来最多缓存多少。
+#[derive(clap::Args, Debug, Clone)]
+pub struct Sizes {
+    /// 一条消息（一帧、一行）最多多长，可以写 4096、64KiB、16MiB；对方声称更长时，在分配内存之前就拒绝
+    #[arg(long, value_name = "大小", default_value = "16MiB",
+          value_parser = size::ranged(1, u32::MAX as u64))]
+    pub max_frame: usize,
+    /// 所有连接合起来最多缓存多少字节的消息；放不下的消息被拒绝，而不是让内存跟着对方的个数涨
+    #[arg(long, value_name = "大小", default_value = "64MiB",
+          value_parser = size::ranged(64 * 1024, 1 << 40))]
+    pub max_buffered: usize,
+}
+
+impl Sizes {
+    /// 检查两个大小合得来，给出共用的缓存额度。
+    pub fn budget(&self) -> anyhow::Result<Arc<Budget>> {
+        anyhow::ensure!(
+            self.max_frame <= self.max_buffered,
+            "--max-frame（{}）比 --max-buffered（{}）还大：这样长的消息永远收不下。把 --max-buffered 调大，或者把 --max-frame 调小",
+            size::show(self.max_frame as u64),
+            size::show(self.max_buffered as u64)
+        );
+        Ok(Budget::new(self.max_buffered))
+    }
+}
 
 /// 给人看的一段字节：合法 UTF-8 显示成带引号的文字，否则说明它不是 UTF-8 并尽量显示；
 /// 太长的只显示开头和结尾。实现了 `Display`，只有真正打印时才会去格式化。
@@ -71,72 +101,80 @@ impl fmt::Display for Show<'_> {
     }
 }
 
-// ANCHOR: serve_forever
-/// 接受连接，每个连接交给一个新线程处理；`handle` 收到连接和它的序号（从 1 开始）。
-///
-/// 一个连接出了什么事都只影响它自己的线程，服务端继续接受别的连接。
-pub fn serve_forever<F>(listener: TcpListener, handle: F) -> io::Result<()>
-where
-    F: Fn(TcpStream, u64) + Send + Sync + 'static,
-{
-    let handle = Arc::new(handle);
-    let mut number = 0;
-    for conn in listener.incoming() {
-        let stream = match conn {
-            Ok(stream) => stream,
-            // 注意：这样“说一声就继续”并不无害。accept 失败最常见的原因是打开的文件太多
-            // （EMFILE）：那个连接还排在积压队列里，下一次 accept 立刻又失败，于是这个循环
-            // 一刻不停地空转、刷屏，直到有别的连接关闭、腾出文件描述符。该做的是失败后等一会儿
-            // 再试（退避）；这里没有这样做。
-            Err(e) => {
-                support::say(format_args!("接受连接失败：{e}"));
-                continue;
-            }
-        };
-        number += 1;
-        let handle = Arc::clone(&handle);
-        let spawned = thread::Builder::new()
-            .name(format!("连接{number}"))
-            .spawn(move || handle(stream, number));
-        if let Err(e) = spawned {
-            support::say(format_args!(
-                "[#{number}] 开不了新线程（{e}），放弃这个连接"
-            ));
-        }
-    }
-    Ok(())
-}
-// ANCHOR_END: serve_forever
-
-/// 把一次 I/O 错误说成人话：超时单独说明，因为它的系统信息（“Resource temporarily
-/// unavailable”）看不出是超时。
-pub fn describe(err: &io::Error, idle_secs: u64) -> String {
+/// 把一次 I/O 错误说成人话。超时单独说：它的系统信息（“Resource temporarily unavailable”）
+/// 看不出是超时。`Guarded` 报超时有两种：期限的最后一段交给了套接字的读写超时（系统的 `WouldBlock`），
+/// 或者它自己算出期限已过（“对方太慢……”）。两种是同一件事，说法也一样。
+pub fn describe(err: &io::Error, policy: &Policy) -> String {
     if support::is_timeout(err) {
-        format!("超过 {idle_secs} 秒没有收到数据")
+        format!(
+            "超过 {} 秒没有收到数据，或者来得太慢（每秒不到 {}）",
+            policy.idle.as_secs(),
+            size::show(policy.min_rate)
+        )
     } else {
         err.to_string()
     }
+}
+
+// ANCHOR: last_words
+/// 断开之前的最后一句话（总结、错误说明、“服务端忙”），写完就关。
+///
+/// 写最多等 1 秒：对方不读也卡不住这个线程。写完先半关闭，再把对方已经发来、还没读的字节读掉
+/// （不等新的）：接收缓冲区里还有没读的字节时，关闭发出去的是 RST 而不是 FIN，
+/// 对方可能还没读到这句话，就先看到了“连接被重置”。
+pub fn last_words(stream: &TcpStream, words: &[u8]) {
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    let _ = (&*stream).write_all(words);
+    let _ = stream.shutdown(Shutdown::Write);
+    if stream.set_nonblocking(true).is_ok() {
+        let mut scratch = [0u8; 16 * 1024];
+        for _ in 0..16 {
+            match (&*stream).read(&mut scratch) {
+                Ok(n) if n > 0 => continue,
+                _ => break,
+            }
+        }
+    }
+}
+// ANCHOR_END: last_words
+
+/// 一帧写成字节（给 [`last_words`] 用：错误说明和“服务端忙”在分帧服务端上也是一帧）。
+pub fn frame_bytes(payload: &[u8]) -> Vec<u8> {
+    let mut wire = Vec::with_capacity(frame::HEADER_LEN + payload.len());
+    // 写进 Vec 不会失败；内容是我们自己的一句话，也放得进 4 字节的长度。
+    let _ = frame::write_frame(&mut wire, payload);
+    wire
 }
 
 // ANCHOR: echo_frames
 /// `l08-framed-server` 的一个连接：读一帧，原样作为一帧写回去，直到对方关闭。
 /// 返回回显了多少帧。
 ///
+/// 每一帧重新计时（`restart`）：等下一帧最多等一个空闲超时，一帧之内要达到最低速率。
+/// 一帧超过 64 KiB 的部分向 `budget` 申请，回显完才归还。
+///
 /// 写的一方用 `BufWriter`：`write_frame` 先写 4 字节长度再写内容，最后 flush，
 /// 有了缓冲，两部分合在一次系统调用里发出去。不然长度和内容各成一个小包，
 /// 正好撞上 Nagle 算法和延迟确认，每一帧都要多等几十毫秒（见这一课的基准测试）。
-pub fn echo_frames(stream: &TcpStream, max: usize, log: modes::Log<'_>) -> io::Result<usize> {
-    let mut reader = io::BufReader::new(stream);
-    let mut writer = io::BufWriter::new(stream);
+pub fn echo_frames(
+    conn: &mut Guarded,
+    max: usize,
+    budget: &Arc<Budget>,
+    log: modes::Log<'_>,
+) -> io::Result<usize> {
+    let mut reader = BufReader::new(conn);
     let mut count = 0;
-    while let Some(payload) = frame::read_frame(&mut reader, max)? {
+    loop {
+        reader.get_mut().restart();
+        let Some(payload) = frame::read_frame_budgeted(&mut reader, max, budget)? else {
+            return Ok(count);
+        };
         count += 1;
         log(format_args!(
             "收到第 {count} 帧：{}，原样回显",
             Show(&payload)
         ));
-        frame::write_frame(&mut writer, &payload)?;
+        frame::write_frame(&mut BufWriter::new(reader.get_mut()), &payload)?;
     }
-    Ok(count)
 }
 // ANCHOR_END: echo_frames

@@ -7,8 +7,11 @@
 use std::fmt;
 use std::io::{self, BufReader, BufWriter, ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
+use std::sync::Arc;
 
-use crate::frame::{read_delimited, read_frame, write_frame};
+use support::serve::{Budget, Guarded};
+
+use crate::frame::{read_delimited_budgeted, read_frame_budgeted, write_frame};
 use crate::Show;
 
 /// 怎样在字节流里标出消息的边界。
@@ -105,19 +108,21 @@ pub fn send_messages(
     for message in messages {
         check_message(mode, message).map_err(|e| io::Error::new(ErrorKind::InvalidInput, e))?;
     }
-    if let Err(e) = send_each(stream, mode, messages, log) {
-        // 服务端拒绝时会先回一行“错误：……”再关闭连接，我们的写就会失败。
-        // 那一行比“连接被重置”有用得多，所以先试着读它。
+    let sent = send_each(stream, mode, messages, log).and_then(|()| {
+        log(format_args!(
+            "发完了 {} 条消息，半关闭（对方会读到 EOF），等服务端的总结",
+            messages.len()
+        ));
+        stream.shutdown(Shutdown::Write)
+    });
+    if let Err(e) = sent {
+        // 服务端拒绝时（“服务端忙”、消息太长）会先回一行“错误：……”再关闭连接，
+        // 我们的写或者半关闭就会失败。那一行比“连接被重置”有用得多，所以先试着读它。
         return match read_reply(stream) {
             Ok(reply) if reply.starts_with("错误：") => Ok(reply),
             _ => Err(e),
         };
     }
-    log(format_args!(
-        "发完了 {} 条消息，半关闭（对方会读到 EOF），等服务端的总结",
-        messages.len()
-    ));
-    stream.shutdown(Shutdown::Write)?;
     let reply = read_reply(stream)?;
     if reply.is_empty() {
         return Err(io::Error::new(
@@ -182,25 +187,41 @@ fn wait_for_ack(mut stream: &TcpStream, number: usize) -> io::Result<()> {
 }
 
 /// 读服务端的总结：读到对方关闭为止，最多 [`REPLY_MAX`] 字节。
+///
+/// 服务端拒绝时（“服务端忙”、消息太长）先写一行再关闭；我们这边还有没发完的字节时，
+/// 它的内核会用 RST 回答，于是读完那一行之后的下一次读报“连接被重置”。那一行已经到手了，就用它。
 fn read_reply(stream: &TcpStream) -> io::Result<String> {
     let mut reply = Vec::new();
-    stream.take(REPLY_MAX).read_to_end(&mut reply)?;
+    if let Err(e) = stream.take(REPLY_MAX).read_to_end(&mut reply) {
+        if reply.is_empty() {
+            return Err(e);
+        }
+    }
     Ok(String::from_utf8_lossy(&reply).trim_end().to_string())
 }
 
 // ANCHOR: receive
 /// 服务端：按 `mode` 一条条收消息，直到对方半关闭（读到 EOF），返回一句总结。
 ///
+/// `conn` 是包了空闲超时和最低速率的连接（`Guarded`）：整个会话只记一笔账，
+/// 一直不说话的、一个字节一个字节地拖的对方都会在有限的时间里被断开。
 /// `max` 是 line 和 length 模式下一条消息的上限；超过时返回错误，而不是无限地收下去。
-pub fn receive(stream: &TcpStream, mode: Mode, max: usize, log: Log<'_>) -> io::Result<String> {
+/// 一条消息超过 64 KiB 的部分向 `budget` 申请：所有连接合起来缓存的字节有上限。
+pub fn receive(
+    conn: &mut Guarded,
+    mode: Mode,
+    max: usize,
+    budget: &Arc<Budget>,
+    log: Log<'_>,
+) -> io::Result<String> {
     let (count, bytes) = match mode {
-        Mode::Raw => return receive_raw(stream, log),
-        Mode::Ack => receive_ack(stream, log)?,
+        Mode::Raw => return receive_raw(conn, log),
+        Mode::Ack => receive_ack(conn, log)?,
         Mode::Line => {
-            // BufReader 一次从内核多拿一些，read_delimited 在里面找换行符。
-            let mut reader = BufReader::new(stream);
+            // BufReader 一次从内核多拿一些，read_delimited_budgeted 在里面找换行符。
+            let mut reader = BufReader::new(conn);
             let (mut count, mut bytes) = (0, 0);
-            while let Some(message) = read_delimited(&mut reader, b'\n', max)? {
+            while let Some(message) = read_delimited_budgeted(&mut reader, b'\n', max, budget)? {
                 count += 1;
                 bytes += message.len();
                 log(format_args!("第 {count} 条消息：{}", Show(&message)));
@@ -209,9 +230,9 @@ pub fn receive(stream: &TcpStream, mode: Mode, max: usize, log: Log<'_>) -> io::
         }
         Mode::Length => {
             // 没有 BufReader 的话，每帧至少两次系统调用（长度一次、内容一次）。
-            let mut reader = BufReader::new(stream);
+            let mut reader = BufReader::new(conn);
             let (mut count, mut bytes) = (0, 0);
-            while let Some(message) = read_frame(&mut reader, max)? {
+            while let Some(message) = read_frame_budgeted(&mut reader, max, budget)? {
                 count += 1;
                 bytes += message.len();
                 log(format_args!("第 {count} 条消息：{}", Show(&message)));
@@ -229,7 +250,7 @@ pub fn receive(stream: &TcpStream, mode: Mode, max: usize, log: Log<'_>) -> io::
 /// 它之所以“管用”，只是因为发送方在收到 ok 之前不会发下一条，字节流里同一时刻
 /// 最多只有一条消息。它并不知道一条消息到哪里结束：消息比 1024 字节长，或者
 /// 一条消息被拆成两段到达，它照样会读错。
-fn receive_ack(mut stream: &TcpStream, log: Log<'_>) -> io::Result<(usize, usize)> {
+fn receive_ack(stream: &mut Guarded, log: Log<'_>) -> io::Result<(usize, usize)> {
     let mut buf = [0u8; RECV_SIZE];
     let (mut count, mut bytes) = (0, 0);
     loop {
@@ -252,10 +273,12 @@ fn receive_ack(mut stream: &TcpStream, log: Log<'_>) -> io::Result<(usize, usize
 
 // ANCHOR: receive_raw
 /// raw 模式的接收方：和教程一样每次 recv(1024)，把每次读到的东西原样报出来。
-fn receive_raw(mut stream: &TcpStream, log: Log<'_>) -> io::Result<String> {
+fn receive_raw(stream: &mut Guarded, log: Log<'_>) -> io::Result<String> {
     // 先扮演一个“慢读者”：等对方把话说完再开始读。现实里读的一方常常比写的一方慢
     // （在忙别的、没被调度到、网络有延迟），这里故意慢下来，让结果每次都一样。
-    wait_until_sender_done(stream, RAW_WAIT_LIMIT)?;
+    // 这一等最多是一个空闲超时（套接字上的读超时）；等完了重新计时，再一次次 recv。
+    wait_until_sender_done(stream.inner(), RAW_WAIT_LIMIT)?;
+    stream.restart();
     let mut buf = [0u8; RECV_SIZE];
     let (mut reads, mut bytes) = (0, 0);
     loop {
@@ -284,27 +307,18 @@ fn receive_raw(mut stream: &TcpStream, log: Log<'_>) -> io::Result<String> {
 ///
 /// `MSG_PEEK` 表示“只看不取”，`MSG_WAITALL` 让内核凑够 `limit` 字节（或遇到 EOF、
 /// 超时）才返回。套接字上设置的读超时在这里同样有效，对方卡住时不会一直等下去。
+/// 标准库的 `TcpStream::peek` 只能带 `MSG_PEEK`，所以这里借 socket2 的 `recv_with_flags`
+/// 把两个标志一起交给 recv；缓冲区用 `MaybeUninit`，内核往里写，我们只要它写了多少。
 #[cfg(unix)]
 pub fn wait_until_sender_done(stream: &TcpStream, limit: usize) -> io::Result<usize> {
-    use std::os::fd::AsRawFd;
-    let mut scratch = vec![0u8; limit];
+    use std::mem::MaybeUninit;
+    let socket = socket2::SockRef::from(stream);
+    let mut scratch = vec![MaybeUninit::<u8>::uninit(); limit];
     loop {
-        // SAFETY: scratch 是 limit 字节的有效可写内存，recv 最多写入这么多；
-        // 文件描述符属于 stream，在这次调用期间一直有效。
-        let n = unsafe {
-            libc::recv(
-                stream.as_raw_fd(),
-                scratch.as_mut_ptr().cast(),
-                scratch.len(),
-                libc::MSG_PEEK | libc::MSG_WAITALL,
-            )
-        };
-        if n >= 0 {
-            return Ok(n as usize);
-        }
-        let err = io::Error::last_os_error();
-        if err.kind() != ErrorKind::Interrupted {
-            return Err(err);
+        match socket.recv_with_flags(&mut scratch, libc::MSG_PEEK | libc::MSG_WAITALL) {
+            Ok(n) => return Ok(n),
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
         }
     }
 }

@@ -2,58 +2,44 @@
 
 use std::io::{self, BufRead};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use lesson_08::modes::check_message;
 use lesson_08::{send_messages, Mode};
+use support::cli::Connect;
 use support::say;
 
 /// 按所选模式连续发送消息（参数里的，或者标准输入的每一行），然后打印服务端的总结。
 #[derive(Parser)]
+#[command(version)]
 struct Args {
-    /// 服务端地址
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-    /// 服务端端口
-    #[arg(long, default_value_t = lesson_08::DEFAULT_PORT)]
-    port: u16,
-    /// 怎样分开消息，要和服务端一致：raw、ack、line、length
+    #[command(flatten)]
+    connect: Connect<{ lesson_08::DEFAULT_PORT }>,
+    /// 怎样分开消息，要和服务端一致
     #[arg(long, value_enum, default_value_t = Mode::Length)]
     mode: Mode,
-    /// 最后再发一条长消息：把“我爱Python”重复这么多次（每次 12 字节，最多 100 万次）
-    #[arg(long)]
-    repeat: Option<usize>,
-    /// 读超时（秒）
-    #[arg(long, default_value_t = support::DEFAULT_TIMEOUT_SECS)]
-    timeout: u64,
+    /// 最后再发一条长消息：把“我爱Python”重复这么多次（每次 12 字节；1 到 100 万次，12 MB 已经足够看清拆包）
+    #[arg(long, value_name = "次", value_parser = support::cli::ranged(1, 1_000_000, "次"))]
+    repeat: Option<u64>,
     /// 要发送的消息；一条都不给（也没有 --repeat）时从标准输入读，每行一条，空行结束
     messages: Vec<String>,
 }
 
-/// `--repeat` 的上限。
-const MAX_REPEAT: usize = 1_000_000;
-
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = support::cli::parse();
     support::run(|| real_main(args))
 }
 
 fn real_main(args: Args) -> Result<()> {
-    anyhow::ensure!(args.timeout > 0, "--timeout 至少是 1 秒");
     let mut messages: Vec<Vec<u8>> = args
         .messages
         .iter()
         .map(|m| m.clone().into_bytes())
         .collect();
     if let Some(times) = args.repeat {
-        // 先检查再拼：太大的次数会在拼出这条消息时就耗尽内存。
-        anyhow::ensure!(
-            times <= MAX_REPEAT,
-            "--repeat 最多 {MAX_REPEAT} 次（12 MB 的消息已经足够看清拆包），给的是 {times}"
-        );
-        messages.push("我爱Python".repeat(times).into_bytes());
+        // 次数在解析参数时已经查过上限：太大的次数会在拼出这条消息时就耗尽内存。
+        messages.push("我爱Python".repeat(times as usize).into_bytes());
     }
     if messages.is_empty() {
         messages = stdin_lines()?;
@@ -62,8 +48,8 @@ fn real_main(args: Args) -> Result<()> {
     for (i, m) in messages.iter().enumerate() {
         check_message(args.mode, m).map_err(|e| anyhow::anyhow!("第 {} 条消息：{e}", i + 1))?;
     }
-    let timeout = Duration::from_secs(args.timeout);
-    let stream = support::connect(&args.host, args.port, timeout, "08")?;
+    let Connect { host, port, .. } = &args.connect;
+    let stream = support::connect(host, *port, args.connect.timeout(), "08")?;
     say(format_args!(
         "已连接 {}，模式 {}：{}",
         stream.peer_addr()?,

@@ -1,51 +1,58 @@
 //! 长度前缀分帧的客户端：每条消息发一帧，等回显的那一帧回来再发下一条。
 
 use std::io::{self, BufRead, BufReader, BufWriter};
+use std::net::TcpStream;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use lesson_08::frame::{read_frame, write_frame, DEFAULT_MAX_FRAME};
 use lesson_08::Show;
+use support::cli::Connect;
 use support::say;
 
 /// 把消息（参数里的，或者标准输入的每一行）逐条作为帧发给 `l08-framed-server`，打印回显。
 #[derive(Parser)]
+#[command(version)]
 struct Args {
-    /// 服务端地址
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-    /// 服务端端口
-    #[arg(long, default_value_t = lesson_08::FRAMED_PORT)]
-    port: u16,
-    /// 读超时（秒）
-    #[arg(long, default_value_t = support::DEFAULT_TIMEOUT_SECS)]
-    timeout: u64,
+    #[command(flatten)]
+    connect: Connect<{ lesson_08::FRAMED_PORT }>,
     /// 要发送的消息；不给时从标准输入读，每行一条，空行或 EOF 结束
     messages: Vec<String>,
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = support::cli::parse();
     support::run(|| real_main(args))
 }
 
+/// 服务端不肯回显时回的那一帧：内容以“错误：”开头（而我们发的不是这句话）。
+fn refusal<'a>(echo: &'a [u8], sent: &[u8]) -> Option<&'a str> {
+    let text = std::str::from_utf8(echo).ok()?;
+    (echo != sent).then_some(text.strip_prefix("错误：")?)
+}
+
+/// 发送失败时（服务端拒绝了我们、已经关闭了连接），先看看它留下的那一帧说明。
+fn why_refused(stream: &TcpStream, sent: &[u8]) -> Option<String> {
+    let echo = read_frame(&mut BufReader::new(stream), DEFAULT_MAX_FRAME).ok()??;
+    refusal(&echo, sent).map(str::to_string)
+}
+
 fn real_main(args: Args) -> Result<()> {
-    anyhow::ensure!(args.timeout > 0, "--timeout 至少是 1 秒");
-    let timeout = Duration::from_secs(args.timeout);
+    let Connect { host, port, .. } = &args.connect;
     // 先单独解析地址：解析失败有它自己的说明，不会被下面当成“连不上”。
-    support::resolve(&args.host, args.port)?;
+    support::resolve(host, *port)?;
     // support::connect 的提示是启动 l08-server，而这个客户端要连的是分帧回显服务端，换成对的命令。
-    let stream = support::connect(&args.host, args.port, timeout, "08").map_err(|err| {
-        match err.downcast::<io::Error>() {
+    let stream =
+        support::connect(host, *port, args.connect.timeout(), "08").map_err(|err| match err
+            .downcast::<io::Error>(
+        ) {
             Ok(io_err) => anyhow::Error::new(io_err).context(format!(
-                "连不上分帧回显服务端 {}:{}。它在运行吗？先在另一个终端里启动它：just lesson 08 framed-server",
-                args.host, args.port
+                "连不上分帧回显服务端 {host}:{port}。它在运行吗？先在另一个终端里启动它：{}",
+                support::command_line("lesson 08 framed-server")
             )),
             Err(err) => err,
-        }
-    })?;
+        })?;
     say(format_args!("已连接 {}", stream.peer_addr()?));
     let mut reader = BufReader::new(&stream);
     let mut writer = BufWriter::new(&stream);
@@ -78,10 +85,20 @@ fn real_main(args: Args) -> Result<()> {
             }
             line
         };
-        write_frame(&mut writer, &message).context("发送失败")?;
+        if let Err(e) = write_frame(&mut writer, &message) {
+            if let Some(why) = why_refused(&stream, &message) {
+                bail!("服务端拒绝了：{why}");
+            }
+            return Err(e).context("发送失败");
+        }
         sent += 1;
         match read_frame(&mut reader, DEFAULT_MAX_FRAME).context("读回显失败")? {
-            Some(echo) => say(format_args!("回显：{}", Show(&echo))),
+            Some(echo) => {
+                if let Some(why) = refusal(&echo, &message) {
+                    bail!("服务端拒绝了：{why}");
+                }
+                say(format_args!("回显：{}", Show(&echo)));
+            }
             None => bail!("服务端关闭了连接，第 {sent} 条消息没有回显（看看服务端的输出）"),
         }
     }

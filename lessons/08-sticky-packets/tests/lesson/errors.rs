@@ -50,13 +50,18 @@ fn each_mode_refuses_messages_it_cannot_carry_before_connecting() {
     assert_clear_failure(&out, "ack 模式下一条消息最多 1024 字节");
     let out = run_client(CLIENT, &["--port", &port, "--mode", "line", "两\n行"], "");
     assert_clear_failure(&out, "line 模式的消息里不能有换行符");
-    // 大得离谱的 --repeat 在拼消息之前就被拒绝，而不是耗尽内存后崩溃。
+    // 大得离谱的 --repeat 在解析参数时就被拒绝（退出码 2），而不是拼消息时耗尽内存后崩溃。
     let out = run_client(
         CLIENT,
         &["--port", &port, "--repeat", "100000000000000000"],
         "",
     );
-    assert_clear_failure(&out, "--repeat 最多 1000000 次");
+    assert_eq!(out.status.code(), Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--repeat") && out.stderr.contains("应当在 1 到 1000000 次之间"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -69,8 +74,12 @@ fn an_oversized_line_is_refused_and_the_server_keeps_serving() {
         "",
     );
     assert_clear_failure(&out, "服务端拒绝了这些消息");
-    assert!(out.stderr.contains("超过了上限 16 字节"), "{}", out.stderr);
-    server.expect_stdout("[#1] 出错：消息超过了上限 16 字节仍没有分隔符");
+    assert!(
+        out.stderr.contains("超过了上限（16 字节）"),
+        "{}",
+        out.stderr
+    );
+    server.expect_stdout("[#1] 出错：消息超过了上限（16 字节）仍没有分隔符");
     // 同一个服务端，下一个客户端照常。
     let out = run_client(
         CLIENT,

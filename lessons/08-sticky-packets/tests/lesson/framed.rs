@@ -26,14 +26,28 @@ fn echo(server: &Proc, payload: &[u8]) -> Vec<u8> {
         .expect("服务端应当回显这一帧")
 }
 
-/// 服务端断开了这个连接：读到 EOF（或者连接被重置），而不是一直等下去。
-fn assert_closed_by_server(stream: &TcpStream) {
-    let mut buf = [0u8; 16];
-    match (&*stream).read(&mut buf) {
-        Ok(0) => {}
-        Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
-        other => panic!("服务端应当断开这个连接，读到的却是 {other:?}"),
+/// 服务端断开了这个连接：先回一帧以“错误：”开头的说明（对方已经走了就收不到），
+/// 然后读到 EOF（或者连接被重置），而不是一直等下去。返回那句说明（没有收到时为空）。
+fn assert_closed_by_server(stream: &TcpStream) -> String {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match (&*stream).read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => break,
+            Err(e) => panic!("服务端应当断开这个连接，读的时候却是 {e:?}"),
+        }
     }
+    if got.is_empty() {
+        return String::new();
+    }
+    let frame = read_frame(&mut &got[..], 4096)
+        .expect("服务端断开前回的应当是一帧")
+        .expect("服务端断开前回的应当是一帧");
+    let text = String::from_utf8(frame).expect("说明是 UTF-8");
+    assert!(text.starts_with("错误："), "{text:?}");
+    text
 }
 
 #[test]
@@ -57,13 +71,18 @@ fn a_length_over_the_maximum_is_refused_and_others_are_still_served() {
     // 17 字节：只发长度，服务端看完长度就拒绝，不等内容。
     let bad = connect(&server);
     (&bad).write_all(&17u32.to_be_bytes()).unwrap();
-    assert_closed_by_server(&bad);
+    assert_eq!(
+        assert_closed_by_server(&bad),
+        "错误：对方声称这一帧有 17 字节，超过了上限 16 字节，拒绝接收"
+    );
     server.expect_stdout("[#2] 出错：对方声称这一帧有 17 字节，超过了上限 16 字节，拒绝接收");
     // 4 GB：同样，服务端不会去分配这么多内存。
     let bad = connect(&server);
     (&bad).write_all(&[0xff, 0xff, 0xff, 0xff]).unwrap();
     assert_closed_by_server(&bad);
-    server.expect_stdout("[#3] 出错：对方声称这一帧有 4294967295 字节");
+    server.expect_stdout(
+        "[#3] 出错：对方声称这一帧有 4294967295 字节（约 4.0 GiB），超过了上限 16 字节",
+    );
     assert_eq!(echo(&server, "还在".as_bytes()), "还在".as_bytes());
     assert!(server.is_running(), "服务端不应因为坏帧而退出");
 }
@@ -83,14 +102,14 @@ fn a_connection_closed_mid_header_or_mid_payload_is_logged() {
         .unwrap();
     half_payload.shutdown(Shutdown::Write).unwrap();
     assert_closed_by_server(&half_payload);
-    server.expect_stdout("[#2] 出错：连接在内容中途关闭（应有 10 字节）");
+    server.expect_stdout("[#2] 出错：连接在内容中途关闭（应有 10 字节），只收到 3 字节");
 
     assert_eq!(echo(&server, "还在".as_bytes()), "还在".as_bytes());
 }
 
 #[test]
 fn a_stalled_client_times_out_without_blocking_others() {
-    let mut server = server(FRAMED_SERVER, &["--timeout", "1"]);
+    let mut server = server(FRAMED_SERVER, &["--idle-timeout", "1"]);
     // 发了 3 个字节的长度就不动了。
     let stalled = connect(&server);
     (&stalled).write_all(&[0, 0, 0]).unwrap();
@@ -98,12 +117,14 @@ fn a_stalled_client_times_out_without_blocking_others() {
     // 它卡着的时候，别的客户端照常得到回显（每个连接一个线程）。
     assert_eq!(echo(&server, "别等它".as_bytes()), "别等它".as_bytes());
     assert_closed_by_server(&stalled);
-    server.expect_stdout("[#1] 出错：超过 1 秒没有收到数据；断开这个连接");
+    server.expect_stdout(
+        "[#1] 出错：超过 1 秒没有收到数据，或者来得太慢（每秒不到 16 KiB）；断开这个连接",
+    );
 }
 
 #[test]
 fn the_mode_server_also_drops_a_stalled_client() {
-    let mut server = server(SERVER, &["--mode", "raw", "--timeout", "1"]);
+    let mut server = server(SERVER, &["--mode", "raw", "--idle-timeout", "1"]);
     let stalled = connect(&server);
     (&stalled).write_all("我爱".as_bytes()).unwrap();
     // raw 模式的慢读者在等对方说完；对方不说完也不关闭，超时后照样断开。

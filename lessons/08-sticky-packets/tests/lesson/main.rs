@@ -8,6 +8,8 @@ mod common;
 mod errors;
 mod framed;
 #[cfg(target_os = "linux")]
+mod limits;
+#[cfg(target_os = "linux")]
 mod pause;
 mod programs;
 mod properties;
