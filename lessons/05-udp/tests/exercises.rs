@@ -13,6 +13,8 @@ mod common;
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -99,38 +101,58 @@ fn check_serve_one(serve_one: fn(&UdpSocket) -> io::Result<SocketAddr>) {
     // 接下来由测试里的套接字发：它知道自己的地址，可以核对返回值。
     let mut long = vec![b'a'; 1024];
     let long_reply = format!("Hello, {}!", "a".repeat(1024));
-    let cases: Vec<(Vec<u8>, String, &str)> = vec![
+    // (发什么, 期望的回答, 怎样说它, 回答不对时可能的原因)
+    let cases: Vec<(Vec<u8>, String, &str, &str)> = vec![
+        (
+            vec![0xFF; 1000],
+            "错误：从第 1 个字节起不是合法的 UTF-8".into(),
+            "1000 个 0xFF",
+            "",
+        ),
         (
             b"caf\xff".to_vec(),
             "错误：从第 4 个字节起不是合法的 UTF-8".into(),
             "caf 后面跟着一个 0xFF",
+            "N 从 1 数起",
         ),
         (
             "好你".as_bytes()[..5].to_vec(),
             "错误：从第 4 个字节起不是合法的 UTF-8".into(),
             "“好”之后，“你”的 3 个字节只到了 2 个",
+            "不完整的字符也是解不开的字节",
+        ),
+        (Vec::new(), "Hello, !".into(), "空数据报", ""),
+        (
+            "你好".as_bytes().to_vec(),
+            "Hello, 你好!".into(),
+            "你好",
+            "",
         ),
         (
-            vec![0xFF; 1000],
-            "错误：从第 1 个字节起不是合法的 UTF-8".into(),
-            "1000 个 0xFF",
+            std::mem::take(&mut long),
+            long_reply,
+            "1024 个 a",
+            "缓冲区装得下 1024 字节的数据报吗？",
         ),
-        (Vec::new(), "Hello, !".into(), "空数据报"),
-        ("你好".as_bytes().to_vec(), "Hello, 你好!".into(), "你好"),
-        (std::mem::take(&mut long), long_reply, "1024 个 a"),
     ];
     let peer = udp();
-    for (data, want, what) in cases {
+    for (data, want, what, likely) in cases {
         peer.send_to(&data, mine.local_addr().unwrap()).unwrap();
         let theirs = mine.try_clone().unwrap();
-        let from = with_deadline("serve_one", move || serve_one(&theirs))
-            .unwrap_or_else(|e| panic!("收到 {what} 时，serve_one 返回了错误：{}", describe_io(&e)));
+        let from = with_deadline("serve_one", move || serve_one(&theirs)).unwrap_or_else(|e| {
+            panic!("收到 {what} 时，serve_one 返回了错误：{}", describe_io(&e))
+        });
         expect_eq(
             &format!("收到 {what} 时，serve_one 应当返回发送方的地址"),
             &from,
             &peer.local_addr().unwrap(),
         );
-        let (reply, _) = receive(&peer, "回答", SETTLE, "serve_one 返回了，却没有把回答寄回发送方？");
+        let (reply, _) = receive(
+            &peer,
+            "回答",
+            SETTLE,
+            "serve_one 返回了，却没有把回答寄回发送方？",
+        );
         if reply.len() > data.len() + 64 {
             panic!(
                 "收到 {what}（{} 字节）时，回答有 {} 字节：{}\n回答不能比请求大这么多（坏字节换成 � 会让回答变成 3 倍大）",
@@ -139,8 +161,13 @@ fn check_serve_one(serve_one: fn(&UdpSocket) -> io::Result<SocketAddr>) {
                 show_bytes(&reply)
             );
         }
+        let likely = if likely.is_empty() {
+            String::new()
+        } else {
+            format!("（{likely}）")
+        };
         expect_eq(
-            &format!("收到 {what}（{}）时的回答不对", show_bytes(&data)),
+            &format!("收到 {what}（{}）时的回答不对{likely}", show_bytes(&data)),
             &String::from_utf8_lossy(&reply).into_owned(),
             &want,
         );
@@ -172,7 +199,9 @@ fn check_chunks(split_utf8: fn(&str, usize) -> Vec<&str>) {
         let inner = reply
             .strip_prefix("Hello, ")
             .and_then(|r| r.strip_suffix('!'))
-            .unwrap_or_else(|| panic!("服务端回答的是 {reply:?}：这一段 {piece:?} 不是合法的 UTF-8？"));
+            .unwrap_or_else(|| {
+                panic!("服务端回答的是 {reply:?}：这一段 {piece:?} 不是合法的 UTF-8？")
+            });
         rebuilt.push_str(inner);
     }
     let log = srv.kill_and_collect().stdout;
@@ -185,7 +214,11 @@ fn check_chunks(split_utf8: fn(&str, usize) -> Vec<&str>) {
 
     let ascii = "abcdefghijklmnopqrstuvwxyz0123456789ABCD";
     let lens: Vec<usize> = split_utf8(ascii, 16).iter().map(|p| p.len()).collect();
-    expect_eq("40 个 ASCII 字符、每段最多 16 字节，各段的长度", &lens, &vec![16, 16, 8]);
+    expect_eq(
+        "40 个 ASCII 字符、每段最多 16 字节，各段的长度",
+        &lens,
+        &vec![16, 16, 8],
+    );
     expect_eq(
         "4 字节的字符、每段最多 5 字节：每段只装得下一个",
         &split_utf8("😀😀😀", 5),
@@ -196,7 +229,11 @@ fn check_chunks(split_utf8: fn(&str, usize) -> Vec<&str>) {
         &split_utf8("你好世界", 6),
         &vec!["你好", "世界"],
     );
-    expect_eq("空文字应当切成 0 段", &split_utf8("", 16), &Vec::<&str>::new());
+    expect_eq(
+        "空文字应当切成 0 段",
+        &split_utf8("", 16),
+        &Vec::<&str>::new(),
+    );
 }
 
 type BackoffFn =
@@ -221,7 +258,9 @@ fn check_waits(ask_backoff: BackoffFn, first_ms: u64, max_ms: u64, tries: u32, w
     });
     // 收下它发来的每一个数据报，记下时刻；1 秒没有新的就算发完了（最长的一次等待也远不到 1 秒）。
     let mut arrivals = Vec::new();
-    silent.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+    silent
+        .set_read_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
     let mut buf = [0u8; 64];
     while let Ok((n, _)) = silent.recv_from(&mut buf) {
         assert_eq!(&buf[..n], "喂".as_bytes(), "发出去的应当是 msg 本身");
@@ -231,7 +270,9 @@ fn check_waits(ask_backoff: BackoffFn, first_ms: u64, max_ms: u64, tries: u32, w
         }
     }
     let (got, took) = join(handle, "ask_backoff");
-    let what = format!("first = {first_ms} 毫秒、max = {max_ms} 毫秒、tries = {tries}，对一个一直不说话的服务端");
+    let what = format!(
+        "first = {first_ms} 毫秒、max = {max_ms} 毫秒、tries = {tries}，对一个一直不说话的服务端"
+    );
     match got {
         Ok(answer) => panic!("{what}，却返回了 {answer:?}"),
         Err(e) => expect_eq(
@@ -240,7 +281,11 @@ fn check_waits(ask_backoff: BackoffFn, first_ms: u64, max_ms: u64, tries: u32, w
             &io::ErrorKind::TimedOut,
         ),
     }
-    expect_eq(&format!("{what}，一共发了几次"), &arrivals.len(), &(tries as usize));
+    expect_eq(
+        &format!("{what}，一共发了几次"),
+        &arrivals.len(),
+        &(tries as usize),
+    );
     let gaps: Vec<u64> = arrivals
         .windows(2)
         .map(|w| (w[1] - w[0]).as_millis() as u64)
@@ -253,7 +298,8 @@ fn check_waits(ask_backoff: BackoffFn, first_ms: u64, max_ms: u64, tries: u32, w
             i + 1
         );
     }
-    let total: u64 = want.iter().sum::<u64>() + want.last().copied().unwrap_or(first_ms.min(max_ms));
+    let total: u64 =
+        want.iter().sum::<u64>() + want.last().copied().unwrap_or(first_ms.min(max_ms));
     let took = took.as_millis() as u64;
     assert!(
         took * 100 >= total * 85 && took <= total + 400,
@@ -284,7 +330,12 @@ fn check_backoff(ask_backoff: BackoffFn) {
             4,
         )
     });
-    let (data, from) = receive(&fake, "第一次发来的 Bob", SETTLE, "有没有用 send_to 把 msg 发给 server？");
+    let (data, from) = receive(
+        &fake,
+        "第一次发来的 Bob",
+        SETTLE,
+        "有没有用 send_to 把 msg 发给 server？",
+    );
     let first = Instant::now();
     expect_eq(
         "服务端收到的第一个数据报（内容，发送方）",
@@ -306,13 +357,16 @@ fn check_backoff(ask_backoff: BackoffFn) {
     };
     fake.set_nonblocking(false).unwrap();
     match resent {
-        None => {
-            let got = join(handle, "ask_backoff");
-            panic!(
-                "第一次发出 100 毫秒后应当重发，过了 800 毫秒还没有重发（函数返回了 {got:?}）。\
-                 收到陌生人的数据报或对不上的回答时，不能让这一次等得更久，也不能把它们当成回答"
-            )
-        }
+        None => match join(handle, "ask_backoff") {
+            Ok(got) => panic!(
+                "返回了 {got:?}：那个 Hello, Bob! 是陌生人 {} 寄来的，不是 server（{fake_addr}），不能当作回答",
+                stranger.local_addr().unwrap()
+            ),
+            Err(e) => panic!(
+                "第一次发出 100 毫秒后应当重发，过了 800 毫秒还没有重发（最后返回了错误：{e}）。\
+                 期间收到的一串对不上的回答，不能让这一次等得更久"
+            ),
+        },
         Some((data, after)) => {
             expect_eq("重发的数据报", &data.as_slice(), &&b"Bob"[..]);
             assert!(
@@ -328,7 +382,10 @@ fn check_backoff(ask_backoff: BackoffFn) {
             &got,
             &("Hello, Bob!".to_string(), 2),
         ),
-        Err(e) => panic!("服务端回答了 Hello, Bob!，却返回了错误：{}", describe_io(&e)),
+        Err(e) => panic!(
+            "服务端回答了 Hello, Bob!，却返回了错误：{}",
+            describe_io(&e)
+        ),
     }
 
     // 3. 回答迟到：第一次的回答在重发之后才到。内容是对的，收下，一共发了 2 次。
@@ -345,7 +402,12 @@ fn check_backoff(ask_backoff: BackoffFn) {
             4,
         )
     });
-    let (_, client) = receive(&late, "Zoe", SETTLE, "有没有用 send_to 把 msg 发给 server？");
+    let (_, client) = receive(
+        &late,
+        "Zoe",
+        SETTLE,
+        "有没有用 send_to 把 msg 发给 server？",
+    );
     thread::sleep(Duration::from_millis(160));
     late.send_to(b"Hello, Zoe!", client).unwrap();
     match join(handle, "ask_backoff") {
@@ -357,7 +419,11 @@ fn check_backoff(ask_backoff: BackoffFn) {
         Err(e) => panic!("迟到的回答也是对的回答，却返回了错误：{}", describe_io(&e)),
     }
     let extra = texts(&queued(&late));
-    expect_eq("迟到的回答收到之后就不该再发了；之后又收到了", &extra, &vec!["Zoe".to_string()]);
+    expect_eq(
+        "迟到的回答收到之后就不该再发了；之后又收到了",
+        &extra,
+        &vec!["Zoe".to_string()],
+    );
 
     // 4. 真实的服务端，丢掉一半的数据报。先按同样的种子算出每个名字会连续被丢几次。
     let names = ["Michael", "Tracy", "Sarah", "小明", "小红", "Bob"];
@@ -394,7 +460,11 @@ fn check_backoff(ask_backoff: BackoffFn) {
         }
     }
     let log = srv.kill_and_collect().stdout;
-    assert!(log.contains("（模拟丢包）"), "服务端应当丢过数据报：{}", cut(&log));
+    assert!(
+        log.contains("（模拟丢包）"),
+        "服务端应当丢过数据报：{}",
+        cut(&log)
+    );
 }
 
 type AskAllFn = fn(SocketAddr, &[&str], Duration, u32) -> io::Result<Vec<String>>;
@@ -422,7 +492,8 @@ fn round(fake: &UdpSocket, first: Duration) -> Round {
         }
         names.push(String::from_utf8_lossy(&buf[..n]).into_owned());
         from = Some(who);
-        fake.set_read_timeout(Some(Duration::from_millis(150))).unwrap();
+        fake.set_read_timeout(Some(Duration::from_millis(150)))
+            .unwrap();
     }
     names.sort();
     Round { names, from, at }
@@ -435,7 +506,8 @@ fn sorted(names: &[&str]) -> Vec<String> {
 }
 
 fn check_ask_all(ask_all: AskAllFn) {
-    let hello = |names: &[&str]| -> Vec<String> { names.iter().map(|n| format!("Hello, {n}!")).collect() };
+    let hello =
+        |names: &[&str]| -> Vec<String> { names.iter().map(|n| format!("Hello, {n}!")).collect() };
 
     // 1. 测试扮演的服务端：收齐 5 个名字才回答；回答乱序，有的回答两遍，乙和丁不回答，
     //    还有一个没问过的名字的回答；一个陌生人冒充它寄来乙的回答。
@@ -459,16 +531,28 @@ fn check_ask_all(ask_all: AskAllFn) {
     let client = client.unwrap();
     stranger.send_to("Hello, 乙!".as_bytes(), client).unwrap();
     for reply in ["戊", "丙", "甲", "甲", "己"] {
-        fake.send_to(format!("Hello, {reply}!").as_bytes(), client).unwrap();
+        fake.send_to(format!("Hello, {reply}!").as_bytes(), client)
+            .unwrap();
     }
     let second = round(&fake, Duration::from_millis(1500));
+    if second.from.is_some_and(|from| from != client) {
+        let got = join(handle, "ask_all");
+        panic!(
+            "第一轮从 {client} 发出，第二轮却从 {} 发出：换了一个新的套接字，寄给旧端口的回答（包括迟到的）就收不到了。\
+             整个 ask_all 用同一个套接字。ask_all 返回了 {got:?}",
+            second.from.unwrap()
+        );
+    }
     let waited_ms = (second.at - first_at).as_millis();
     let second = second.names;
     if second != sorted(&["乙", "丁"]) {
         let got = join(handle, "ask_all");
         let why = if second.is_empty() {
             "一个也没有重发：没回答的名字要重发"
-        } else if second.iter().any(|n| ["甲", "丙", "戊"].contains(&n.as_str())) {
+        } else if second
+            .iter()
+            .any(|n| ["甲", "丙", "戊"].contains(&n.as_str()))
+        {
             "已经回答过的名字不要再发"
         } else if !second.iter().any(|n| n == "乙") {
             "乙 的“回答”来自一个陌生的端口，不算数，乙 还要重发"
@@ -484,10 +568,29 @@ fn check_ask_all(ask_all: AskAllFn) {
         "第一轮发出后只过了约 {waited_ms} 毫秒就重发了：每一轮要等满 timeout（400 毫秒），回答才有机会到"
     );
     // 丁马上回答；乙的回答故意晚到：第二轮等满了、重发了乙之后它才到。内容是对的，要收下。
+    // 这期间服务端还不停地重复寄来甲的回答：它们不算数，也不能让这一轮等得更久。
     fake.send_to("Hello, 丁!".as_bytes(), client).unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let repeater = {
+        let (fake, stop) = (fake.try_clone().unwrap(), Arc::clone(&stop));
+        thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let _ = fake.send_to("Hello, 甲!".as_bytes(), client);
+                thread::sleep(Duration::from_millis(40));
+            }
+        })
+    };
     let third = round(&fake, Duration::from_millis(600)).names;
+    stop.store(true, Ordering::Relaxed);
+    repeater.join().unwrap();
     fake.send_to("Hello, 乙!".as_bytes(), client).unwrap();
     let got = join(handle, "ask_all");
+    if third.is_empty() {
+        panic!(
+            "第二轮等满 400 毫秒之后应当重发乙，600 毫秒里却一个也没有重发（ask_all 返回了 {got:?}）。\
+             每一轮的期限从发出时算起：期间不停地收到重复的回答，也不能让这一轮等得更久"
+        );
+    }
     expect_eq(
         "第二轮之后只剩乙没有回答：第三轮应当只重发乙",
         &third,
@@ -508,7 +611,9 @@ fn check_ask_all(ask_all: AskAllFn) {
     // 2. 真实的服务端，丢掉一半的数据报：重发几轮，全部问到。
     let mut srv = server(&["--drop", "0.5", "--seed", "11"]);
     let addr = srv.addr();
-    let many = ["Michael", "Tracy", "Sarah", "小明", "小红", "Bob", "Ann", "Zoe"];
+    let many = [
+        "Michael", "Tracy", "Sarah", "小明", "小红", "Bob", "Ann", "Zoe",
+    ];
     let got = with_deadline("ask_all", move || {
         ask_all(addr, &many, Duration::from_millis(200), 20)
     });
@@ -520,16 +625,27 @@ fn check_ask_all(ask_all: AskAllFn) {
         ),
     }
     let log = srv.kill_and_collect().stdout;
-    assert!(log.contains("（模拟丢包）"), "服务端应当丢过数据报：{}", cut(&log));
+    assert!(
+        log.contains("（模拟丢包）"),
+        "服务端应当丢过数据报：{}",
+        cut(&log)
+    );
 
     // 3. 只回答一部分的服务端：最后报 TimedOut，说出哪些没回答；每一轮只重发没回答的。
     let partial = udp();
     let partial_addr = partial.local_addr().unwrap();
     let handle = thread::spawn(move || {
-        ask_all(partial_addr, &["小红", "小明"], Duration::from_millis(100), 2)
+        ask_all(
+            partial_addr,
+            &["小红", "小明"],
+            Duration::from_millis(100),
+            2,
+        )
     });
     let mut seen = Vec::new();
-    partial.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+    partial
+        .set_read_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
     let mut buf = [0u8; 64];
     while let Ok((n, from)) = partial.recv_from(&mut buf) {
         let name = String::from_utf8_lossy(&buf[..n]).into_owned();
@@ -557,7 +673,12 @@ fn check_ask_all(ask_all: AskAllFn) {
     expect_eq(
         "retries = 2：小红第一轮就回答了，只发一次；小明一共发 3 次",
         &seen,
-        &vec!["小明".to_string(), "小明".into(), "小明".into(), "小红".into()],
+        &vec![
+            "小明".to_string(),
+            "小明".into(),
+            "小明".into(),
+            "小红".into(),
+        ],
     );
 
     // 4. 没有名字：什么也不发，返回空的 Vec。
@@ -568,9 +689,16 @@ fn check_ask_all(ask_all: AskAllFn) {
     });
     match got {
         Ok(got) => expect_eq("names 为空时", &got, &Vec::new()),
-        Err(e) => panic!("names 为空时应当返回空的 Vec，却返回了错误：{}", describe_io(&e)),
+        Err(e) => panic!(
+            "names 为空时应当返回空的 Vec，却返回了错误：{}",
+            describe_io(&e)
+        ),
     }
-    expect_eq("names 为空时，一个数据报也不该发", &queued(&silent).len(), &0);
+    expect_eq(
+        "names 为空时，一个数据报也不该发",
+        &queued(&silent).len(),
+        &0,
+    );
 }
 
 exercise!(
