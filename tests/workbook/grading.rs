@@ -196,8 +196,8 @@ fn a_broken_exercise_breaks_only_its_own_grade() {
         "编译失败不应抹掉之前的成绩：\n{progress}"
     );
     let (_, list, _) = sb.run(&["list"]);
-    assert!(list.contains("练习 1/3"), "{list}");
-    assert!(list.contains("全部练习 1/3 完成"), "{list}");
+    assert!(list.contains("练习 1/4"), "{list}");
+    assert!(list.contains("全部练习 1/4 完成"), "{list}");
 
     // 通过以后又改过的文件：显示“需要重新评分”。
     let named = sb.file("exercises/named.rs");
@@ -206,7 +206,7 @@ fn a_broken_exercise_breaks_only_its_own_grade() {
     fs::write(&named, text).unwrap();
     let (_, list, _) = sb.run(&["list"]);
     assert!(list.contains("1 道需要重新评分"), "{list}");
-    assert!(list.contains("练习 0/3"), "{list}");
+    assert!(list.contains("练习 0/4"), "{list}");
 }
 
 #[test]
@@ -240,7 +240,7 @@ fn a_failing_exercise_shows_the_learner_s_own_failure() {
         "{out}"
     );
     assert!(out.contains("just hint 01 1"), "{out}");
-    assert!(out.contains("全部练习 0/3 完成"), "{out}");
+    assert!(out.contains("全部练习 0/4 完成"), "{out}");
 
     // --verbose 显示学习者自己打印的内容。
     let text = fs::read_to_string(&named).unwrap().replace(

@@ -24,6 +24,23 @@ use lesson_02::stream::StreamDecoder;
 
 const MIB: usize = 1024 * 1024;
 
+/// 一个每次 read 最多给出 `size` 个字节的输入，像一个数据一小段一小段到达的套接字。
+#[cfg(feature = "solutions")]
+struct Chunked<'a> {
+    rest: &'a [u8],
+    size: usize,
+}
+
+#[cfg(feature = "solutions")]
+impl std::io::Read for Chunked<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.size.min(buf.len()).min(self.rest.len());
+        buf[..n].copy_from_slice(&self.rest[..n]);
+        self.rest = &self.rest[n..];
+        Ok(n)
+    }
+}
+
 /// 反复运行 `f`，至少跑够 0.3 秒和 5 轮，返回最快一轮的用时。
 fn best_of(mut f: impl FnMut()) -> Duration {
     let start = Instant::now();
@@ -144,17 +161,18 @@ fn main() {
         });
         report(&format!("StreamDecoder，每块 {size} 字节"), utf8.len(), t);
     }
-    // 参考答案只在打开 solutions 特性时编译：cargo bench -p lesson-02 --features solutions 才量这一行。
+    // 参考答案只在打开 solutions 特性时编译：cargo bench -p lesson-02 --features solutions 才量这几行。
+    // 练习 4 的 relay 从一个 Read 里读（它自己的缓冲区是 1024 字节），每次 read 最多给出 size 个字节。
     #[cfg(feature = "solutions")]
-    for size in [7usize, 1024, 65536] {
-        let chunks: Vec<&[u8]> = utf8.chunks(size).collect();
+    for size in [7usize, 64, 1024] {
         let t = best_of(|| {
-            black_box(lesson_02::solutions::chunks::decode_chunks(black_box(
-                &chunks,
-            )));
+            let mut input = Chunked { rest: utf8, size };
+            let mut out: Vec<u8> = Vec::with_capacity(utf8.len());
+            lesson_02::solutions::relay::relay(&mut input, &mut out).expect("输入是合法的 UTF-8");
+            black_box(out);
         });
         report(
-            &format!("练习 3 的参考答案，每块 {size} 字节"),
+            &format!("练习 4 的参考答案（relay），每次 read {size} 字节"),
             utf8.len(),
             t,
         );

@@ -166,6 +166,57 @@ pub fn parse_hex(hex: &str) -> anyhow::Result<Vec<u8>> {
         .collect()
 }
 
+/// 把字节数写成人看得懂的样子：不到 1 KiB 写“1000 个字节”，否则用 KiB、MiB、GiB，
+/// 除得尽时不带小数（“16 MiB”），除不尽时保留一位（“1.5 MiB”）。
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if bytes >= size {
+            return if bytes.is_multiple_of(size) {
+                format!("{} {unit}", bytes / size)
+            } else {
+                format!("{:.1} {unit}", bytes as f64 / size as f64)
+            };
+        }
+    }
+    format!("{bytes} 个字节")
+}
+
+/// 命令行里的一个大小：`1000`、`64KiB`、`16 MiB`、`1GiB`（单位不分大小写，K、M、G 也行），
+/// 在 1 个字节到 1 GiB 之间。
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    const MAX: u64 = 1 << 30;
+    let trimmed = text.trim();
+    let digits = trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(digits);
+    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" => 1 << 10,
+        "m" | "mib" => 1 << 20,
+        "g" | "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "看不懂单位 {:?}：写成 1000、64KiB、16MiB 这样",
+                unit.trim()
+            ))
+        }
+    };
+    let bytes = number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .filter(|n| (1..=MAX).contains(n))
+        .ok_or_else(|| {
+            format!(
+                "应当在 1 个字节到 {} 之间，而不是 {text:?}",
+                human_size(MAX)
+            )
+        })?;
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,9 +260,21 @@ mod tests {
         assert_eq!(pick_encoding("不存在"), None);
     }
 
-    /// encoding_rs 找到的坏字节位置，应当和标准库（练习 2 的参考答案）找到的一样，
+    /// 标准库找到的每一处坏字节：`from_utf8` 只报第一处，跳过它接着找。
+    fn std_spans(bytes: &[u8]) -> Vec<(usize, usize)> {
+        let mut spans = Vec::new();
+        let mut start = 0;
+        while let Err(err) = std::str::from_utf8(&bytes[start..]) {
+            let at = start + err.valid_up_to();
+            let len = err.error_len().unwrap_or(bytes.len() - at);
+            spans.push((at, len));
+            start = at + len;
+        }
+        spans
+    }
+
+    /// encoding_rs 找到的坏字节位置，应当和标准库找到的一样，
     /// 解出的文字也应当和 `String::from_utf8_lossy` 一样。
-    #[cfg(feature = "solutions")]
     #[test]
     fn decode_report_agrees_with_the_standard_library() {
         let palette = [
@@ -227,7 +290,7 @@ mod tests {
                 .collect();
             let report = decode_report(&bytes, UTF_8);
             let spans: Vec<(usize, usize)> = report.bad.iter().map(|b| (b.offset, b.len)).collect();
-            assert_eq!(spans, solutions::bad_spans::bad_spans(&bytes), "{bytes:?}");
+            assert_eq!(spans, std_spans(&bytes), "{bytes:?}");
             assert_eq!(report.text, String::from_utf8_lossy(&bytes), "{bytes:?}");
         }
     }
@@ -243,6 +306,31 @@ mod tests {
                 BadBytes { offset: 3, len: 1 }
             ]
         );
+    }
+
+    #[test]
+    fn sizes_are_written_and_read_the_way_people_do() {
+        assert_eq!(human_size(1000), "1000 个字节");
+        assert_eq!(human_size(1024), "1 KiB");
+        assert_eq!(human_size(16 << 20), "16 MiB");
+        assert_eq!(human_size(3 << 19), "1.5 MiB");
+        assert_eq!(human_size(1 << 30), "1 GiB");
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("64KiB"), Ok(64 << 10));
+        assert_eq!(parse_size(" 16 MiB "), Ok(16 << 20));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        for bad in [
+            "0",
+            "",
+            "2GiB",
+            "18446744073709551615",
+            "16 MB",
+            "-1",
+            "1.5MiB",
+            "很多",
+        ] {
+            assert!(parse_size(bad).is_err(), "{bad:?} 应当被拒绝");
+        }
     }
 
     #[test]

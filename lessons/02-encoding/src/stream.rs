@@ -17,7 +17,7 @@ use encoding_rs::{CoderResult, Decoder, Encoding};
 ///
 /// 这里直接用 `encoding_rs` 的 `Decoder`，而不是自己保存半个字符：
 /// 同一个类型对 UTF-8 和 GBK 都适用（GBK 的一个汉字也会被拆开），
-/// 它对坏字节的处理和一次性解码完全一致。自己用标准库写一个 UTF-8 版是本课的练习 3。
+/// 它对坏字节的处理和一次性解码完全一致。
 pub struct StreamDecoder {
     decoder: Decoder,
 }
