@@ -5,18 +5,20 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser;
 use lesson_01::start_workers;
+use support::cli::ranged;
 
 /// 启动若干工人线程，通过通道收集它们的消息。
 #[derive(Parser)]
+#[command(name = "l01-channel", version)]
 struct Args {
-    /// 工人数量
-    #[arg(long, default_value_t = 3)]
-    workers: usize,
+    /// 工人数量，每个工人是一个线程，最多 1000 个
+    #[arg(long, value_name = "个数", default_value_t = 3, value_parser = ranged(1, 1000, "个工人"))]
+    workers: u64,
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
-    support::run(|| real_main(args.workers))
+    let args: Args = support::cli::parse();
+    support::run(|| real_main(args.workers as usize))
 }
 
 fn real_main(workers: usize) -> Result<()> {

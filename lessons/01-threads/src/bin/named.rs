@@ -8,10 +8,11 @@ use lesson_01::{current_name, run2, spawn_named};
 
 /// 启动两个有名字的线程（一个不带参数、一个带参数），等它们结束并取回返回值。
 #[derive(Parser)]
+#[command(name = "l01-named", version)]
 struct Args {}
 
 fn main() -> ExitCode {
-    Args::parse();
+    let _: Args = support::cli::parse();
     support::run(real_main)
 }
 

@@ -11,8 +11,10 @@ use clap::{Parser, ValueEnum};
 
 /// 运行一个常见的坑：忘了 join、被 move 复制的 bool 标志、没有丢掉的发送端。
 #[derive(Parser)]
+#[command(name = "l01-pitfalls", version)]
 struct Args {
     /// 要看哪一个坑
+    #[arg(value_name = "坑")]
     what: Pitfall,
 }
 
@@ -27,7 +29,7 @@ enum Pitfall {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = support::cli::parse();
     support::run(|| {
         match args.what {
             Pitfall::NoJoin => no_join()?,

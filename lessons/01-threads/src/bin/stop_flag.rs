@@ -7,17 +7,19 @@ use std::sync::{mpsc, Arc};
 use anyhow::{anyhow, Result};
 use clap::Parser;
 use lesson_01::{spawn_named, work_until_stopped};
+use support::cli::ranged;
 
 /// 启动一个工作线程，收到若干次汇报后通过共享标志让它停下。
 #[derive(Parser)]
+#[command(name = "l01-stop-flag", version)]
 struct Args {
-    /// 收到多少次汇报后让工人停下
-    #[arg(long, default_value_t = 3)]
+    /// 收到多少次汇报后让工人停下，最多 1000 次
+    #[arg(long, value_name = "次数", default_value_t = 3, value_parser = ranged(1, 1000, "次"))]
     rounds: u64,
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = support::cli::parse();
     support::run(|| real_main(args.rounds))
 }
 

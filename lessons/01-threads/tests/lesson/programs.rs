@@ -73,8 +73,8 @@ fn bad_arguments_get_a_clear_error_not_a_panic() {
         .env("NO_COLOR", "1")
         .timeout(DEADLINE)
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("--parts 要在 1 到 64 之间"))
+        .code(2)
+        .stderr(predicate::str::contains("应当在 1 到 64 份之间，而不是 0"))
         .stderr(predicate::str::contains("panicked").not());
     // 一个大得放不进内存的 N：说清楚上限，而不是分配失败后崩溃。
     Command::cargo_bin("l01-scoped")
@@ -83,8 +83,8 @@ fn bad_arguments_get_a_clear_error_not_a_panic() {
         .env("NO_COLOR", "1")
         .timeout(DEADLINE)
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("--n 最大是 10000000"))
+        .code(2)
+        .stderr(predicate::str::contains("应当在 1 到 10000000 个数之间"))
         .stderr(predicate::str::contains("panicked").not());
     Command::cargo_bin("l01-scoped")
         .unwrap()
@@ -93,4 +93,75 @@ fn bad_arguments_get_a_clear_error_not_a_panic() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("--n"));
+}
+
+/// 完整版的程序：都有 --version，帮助是中文，每个默认值只写一次。
+#[test]
+fn every_full_program_has_a_version_and_chinese_help() {
+    for bin in [
+        "l01-pitfalls",
+        "l01-named",
+        "l01-stop-flag",
+        "l01-scoped",
+        "l01-channel",
+    ] {
+        let version = run(bin, &["--version"]);
+        assert!(version.starts_with(&format!("{bin} ")), "{version}");
+        let help = run(bin, &["--help"]);
+        assert!(help.contains(&format!("用法: {bin}")), "{help}");
+        assert!(
+            help.contains("显示帮助") && help.contains("显示版本"),
+            "{help}"
+        );
+        for english in ["Usage", "Options", "Print help", "[default"] {
+            assert!(
+                !help.contains(english),
+                "{bin} 的帮助里有 {english:?}：\n{help}"
+            );
+        }
+        for line in help.lines() {
+            assert!(
+                line.matches("默认").count() <= 1,
+                "{bin}：默认值写了两次：{line}"
+            );
+        }
+    }
+}
+
+/// 每个数值参数都有范围：不可能对的值在解析参数时就被拒绝，中文说明范围，退出码 2，不 panic。
+#[test]
+fn numeric_arguments_out_of_range_are_refused_in_chinese() {
+    let cases: [(&str, &str, &str); 8] = [
+        (
+            "l01-stop-flag",
+            "--rounds=0",
+            "应当在 1 到 1000 次之间，而不是 0",
+        ),
+        ("l01-stop-flag", "--rounds=1001", "应当在 1 到 1000 次之间"),
+        (
+            "l01-stop-flag",
+            "--rounds=18446744073709551616",
+            "应当是一个整数",
+        ),
+        ("l01-channel", "--workers=0", "应当在 1 到 1000 个工人之间"),
+        (
+            "l01-channel",
+            "--workers=4294967296",
+            "应当在 1 到 1000 个工人之间",
+        ),
+        ("l01-scoped", "--parts=65", "应当在 1 到 64 份之间"),
+        ("l01-scoped", "--n=0", "应当在 1 到 10000000 个数之间"),
+        ("l01-scoped", "--n=-5", "应当是一个整数"),
+    ];
+    for (bin, arg, needle) in cases {
+        Command::cargo_bin(bin)
+            .unwrap()
+            .arg(arg)
+            .env("NO_COLOR", "1")
+            .timeout(DEADLINE)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(needle))
+            .stderr(predicate::str::contains("panicked").not());
+    }
 }

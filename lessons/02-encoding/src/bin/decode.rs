@@ -7,21 +7,23 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use lesson_02::{bytes_literal, decode_report, parse_hex, pick_encoding};
+use lesson_02::{bytes_literal, decode_report, human_size, parse_hex, parse_size, pick_encoding};
 
 /// 按 UTF-8 或 GBK 解码输入，打印文字，并列出每一处不合法的字节。
 #[derive(Parser)]
+#[command(name = "l02-decode", version)]
 struct Args {
     /// 要解码的文件；省略时读标准输入
+    #[arg(value_name = "文件")]
     file: Option<PathBuf>,
     /// 编码：utf-8 或 gbk
-    #[arg(long, default_value = "utf-8")]
+    #[arg(long, value_name = "编码", default_value = "utf-8")]
     encoding: String,
     /// 直接给出十六进制的字节（如 "e6 b8 b8"），代替文件和标准输入
-    #[arg(long, conflicts_with = "file")]
+    #[arg(long, value_name = "十六进制", conflicts_with = "file")]
     hex: Option<String>,
-    /// 最多读这么多字节，防止一个巨大的输入占满内存
-    #[arg(long, default_value_t = 16 * 1024 * 1024)]
+    /// 最多读这么多字节，防止一个巨大的输入占满内存；可以写 1000、64KiB、16MiB 这样的大小，最大 1GiB
+    #[arg(long, value_name = "大小", default_value = "16MiB", value_parser = parse_size)]
     max_bytes: u64,
 }
 
@@ -29,7 +31,7 @@ struct Args {
 const SHOW_AT_MOST: usize = 10;
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = support::cli::parse();
     support::run(|| real_main(&args))
 }
 
@@ -114,8 +116,8 @@ fn read_input(args: &Args) -> Result<Vec<u8>> {
         .context("读输入失败")?;
     if bytes.len() as u64 > args.max_bytes {
         bail!(
-            "输入超过了 {} 个字节的上限；确实要解码这么大的输入，请用 --max-bytes 调大上限",
-            args.max_bytes
+            "输入超过了上限（{}）；确实要解码这么大的输入，请用 --max-bytes 调大上限",
+            human_size(args.max_bytes)
         );
     }
     Ok(bytes)

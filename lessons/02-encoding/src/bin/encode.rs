@@ -8,14 +8,15 @@ use lesson_02::{bytes_literal, explain_utf8_error};
 
 /// 把一段文字编码成 UTF-8 字节再解码回来，然后看看字节坏了会怎样。
 #[derive(Parser)]
+#[command(name = "l02-encode", version)]
 struct Args {
     /// 要编码的文字
-    #[arg(default_value = "I love 游泳")]
+    #[arg(value_name = "文字", default_value = "I love 游泳")]
     text: String,
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = support::cli::parse();
     support::run(|| real_main(&args.text))
 }
 

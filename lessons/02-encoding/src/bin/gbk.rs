@@ -9,20 +9,21 @@ use lesson_02::gbk::{decode_gbk_lossy, encode_gbk_lossy, encode_gbk_strict};
 
 /// 用 GBK 编码和解码，看看用错编码会怎样，以及 GBK 表示不了的字符。
 #[derive(Parser)]
+#[command(name = "l02-gbk", version)]
 struct Args {
     /// 要编码的文字
-    #[arg(default_value = "I love 游泳")]
+    #[arg(value_name = "文字", default_value = "I love 游泳")]
     text: String,
     /// 模拟中文 Windows 命令行的一行输出
-    #[arg(long, default_value = "驱动器 C 中的卷没有标签。")]
+    #[arg(long, value_name = "文字", default_value = "驱动器 C 中的卷没有标签。")]
     console: String,
     /// 一段含有 GBK 表示不了的字符的文字
-    #[arg(long, default_value = "笑😀")]
+    #[arg(long, value_name = "文字", default_value = "笑😀")]
     unmappable: String,
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = support::cli::parse();
     support::run(|| real_main(&args))
 }
 

@@ -10,8 +10,10 @@ use lesson_02::stream::send_in_two_parts;
 
 /// 运行一个常见的坑：坏字节、拆在两次读取之间的字符、GBK 字节、切在字符中间的切片。
 #[derive(Parser)]
+#[command(name = "l02-pitfalls", version)]
 struct Args {
     /// 要看哪一个坑
+    #[arg(value_name = "坑")]
     what: Pitfall,
 }
 
@@ -28,7 +30,7 @@ enum Pitfall {
 }
 
 fn main() -> io::Result<ExitCode> {
-    let args = Args::parse();
+    let args: Args = support::cli::parse();
     match args.what {
         Pitfall::BadBytes => bad_bytes()?,
         Pitfall::SplitRead => split_read()?,

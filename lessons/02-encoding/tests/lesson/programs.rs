@@ -149,9 +149,14 @@ fn split_peer_vanishing_mid_character_leaves_a_replacement_character() {
 
 #[test]
 fn split_rejects_bad_positions_without_panicking() {
-    for at in ["0", "13", "100"] {
+    for at in ["13", "100"] {
         let (_, err) = run_with("l02-split", &["--at", at], b"", 1);
         assert!(err.contains("--at 要在 1 到 12 之间"), "--at {at}: {err}");
+    }
+    // 不可能对的值在解析参数时就被拒绝（退出码 2）。
+    for at in ["0", "-1", "18446744073709551615"] {
+        let (_, err) = run_with("l02-split", &[&format!("--at={at}")], b"", 2);
+        assert!(err.contains("--at"), "--at {at}: {err}");
     }
     let (_, err) = run_with("l02-split", &["a"], b"", 1);
     assert!(err.contains("至少要 2 个才能分两次发"), "{err}");
@@ -263,9 +268,17 @@ fn decode_reads_a_file() {
 #[test]
 fn decode_bad_arguments_and_oversized_input_get_clear_errors() {
     let (_, err) = run_with("l02-decode", &["--max-bytes", "1000"], &[b'a'; 1001], 1);
-    assert!(err.contains("输入超过了 1000 个字节的上限"), "{err}");
+    assert!(err.contains("输入超过了上限（1000 个字节）"), "{err}");
     // 正好在上限上是可以的。
     run_with("l02-decode", &["--max-bytes", "1000"], &[b'a'; 1000], 0);
+    // 上限可以带单位，报错时也用人看得懂的大小。
+    let (_, err) = run_with("l02-decode", &["--max-bytes", "1KiB"], &[b'a'; 1025], 1);
+    assert!(err.contains("输入超过了上限（1 KiB）"), "{err}");
+    // 不可能对的上限在解析参数时就被拒绝（退出码 2）。
+    for bad in ["0", "2GiB", "18446744073709551615", "很多"] {
+        let (_, err) = run_with("l02-decode", &["--max-bytes", bad], b"", 2);
+        assert!(err.contains("--max-bytes"), "--max-bytes {bad}: {err}");
+    }
 
     let (_, err) = run_with("l02-decode", &["--encoding", "latin1"], b"x", 1);
     assert!(err.contains("不支持的编码 \"latin1\""), "{err}");
@@ -275,4 +288,40 @@ fn decode_bad_arguments_and_oversized_input_get_clear_errors() {
     assert!(err.contains("不是两位十六进制数"), "{err}");
     let (_, err) = run_with("l02-decode", &["/这个文件/不存在"], b"", 1);
     assert!(err.contains("打不开文件 /这个文件/不存在"), "{err}");
+}
+
+/// 完整版的程序：都有 --version，帮助是中文，每个默认值只写一次。
+#[test]
+fn every_full_program_has_a_version_and_chinese_help() {
+    for bin in [
+        "l02-pitfalls",
+        "l02-encode",
+        "l02-gbk",
+        "l02-split",
+        "l02-decode",
+    ] {
+        let version = run(bin, &["--version"]);
+        assert!(version.starts_with(&format!("{bin} ")), "{version}");
+        let help = run(bin, &["--help"]);
+        assert!(help.contains(&format!("用法: {bin}")), "{help}");
+        assert!(
+            help.contains("显示帮助") && help.contains("显示版本"),
+            "{help}"
+        );
+        for english in ["Usage", "Options", "Arguments", "Print help", "[default"] {
+            assert!(
+                !help.contains(english),
+                "{bin} 的帮助里有 {english:?}：\n{help}"
+            );
+        }
+        for line in help.lines() {
+            assert!(
+                line.matches("默认").count() <= 1,
+                "{bin}：默认值写了两次：{line}"
+            );
+        }
+    }
+    // 大小写成人看得懂的样子。
+    let help = run("l02-decode", &["--help"]);
+    assert!(help.contains("（默认：16MiB）"), "{help}");
 }
