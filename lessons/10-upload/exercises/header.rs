@@ -1,19 +1,23 @@
-//! 练习 2：解析请求头。
+//! 练习 2（★★☆）：请求头里先说出摘要。
 //!
-//! `line` 是客户端发来的一行请求头，结尾的 `\n` 已经去掉了。`max_size` 是允许上传的最大字节数。
+//! 这一课的协议里，摘要由服务端算好了回给客户端，由客户端核对。练习 2 到 4 换一种做法：客户端在请求头里
+//! 先说出文件内容的 SHA-256，服务端收完自己算一遍，对上了才保存。请求头是一行：
 //!
-//! - 不是合法的 UTF-8：`Err`；
-//! - `post|<大小>|<文件名>`：返回 `Request::Post { size, name }`。大小只能由 ASCII 数字组成
-//!   （不能是空的，不能带 `+`、`-`、空格、小数点），要放得进 `u64`，而且不能超过 `max_size`。
-//!   文件名是第二个 `|` 之后直到行尾的全部内容（文件名里可以再有 `|`）；
-//! - `get|<文件名>`：返回 `Request::Get { name }`；
-//! - 文件名都要通过 [`sanitize_file_name`]（用这一课库里的，或者你在练习 1 里写的）；
-//! - 其他任何样子：`Err`。
+//! ```text
+//! post|<大小>|<摘要>|<文件名>
+//! ```
 //!
-//! 出错时的 `String` 是给对方看的一句中文原因。
+//! `line` 是这一行，结尾的 `\n` 已经去掉；`max_size` 是允许的最大字节数。解析成 [`Announced`]：
+//!
+//! - 大小只能由 ASCII 数字组成（不能是空的，不能带 `+`、`-`、空格、小数点），要放得进 `u64`，
+//!   而且不能超过 `max_size`；
+//! - 摘要正好是 64 个十六进制字符；大写也接受，返回时一律换成小写；
+//! - 文件名是第三个 `|` 之后直到行尾的全部内容（文件名里可以再有 `|`），要通过
+//!   `crate::upload::sanitize_file_name`；
+//! - 不是合法的 UTF-8、不以 `post|` 开头、少了哪一段：都返回 `Err(原因)`，原因是一句中文。
 
-use crate::upload::{sanitize_file_name, Request};
+use crate::upload::{sanitize_file_name, Announced};
 
-pub fn parse_header(line: &[u8], max_size: u64) -> Result<Request, String> {
+pub fn parse_announced(line: &[u8], max_size: u64) -> Result<Announced, String> {
     todo!()
 }

@@ -3,3 +3,4 @@
 pub mod header;
 pub mod name;
 pub mod receive;
+pub mod serve;

@@ -1,24 +1,32 @@
-//! 练习 3：收一个文件，只在收齐之后才让它出现在正式的名字上。
+//! 练习 3（★★☆）：收一个说好了摘要的文件，对上了才保存，不覆盖任何已有的文件。
 //!
-//! 从 `conn` 正好读 `size` 个字节，保存为 `dir/name`，返回内容的 SHA-256（64 个小写十六进制字符）。
+//! 请求头（练习 2）已经读过了。从 `conn` 正好读 `size` 个字节，一边读一边写进 `dir` 里的临时文件、
+//! 一边算 SHA-256；全部到齐、算出的摘要等于 `sha256`（64 个小写十六进制字符）时，
+//! 让文件出现在 `dir/name` 上，返回 `Ok(())`。
 //!
-//! - 先写进 `dir` 里的一个临时文件，名字以 `.` 开头（比如 `.upload-<进程号>-<序号>.part`）：
-//!   和正式文件在同一个目录里，最后的 `fs::rename` 才是原子的。用 `create_new` 新建它，
-//!   名字已经存在就换一个：不打开别人的文件，也不顺着符号链接写到目录外面去；
-//! - 一边收一边写、一边算摘要，用一个固定大小的缓冲区，不要把整个文件读进内存；
-//! - 收齐后先 `sync_all`，再 `fs::rename(临时文件, dir/name)`；
-//! - 对方在 `size` 个字节到齐之前就关了连接（`read` 返回 0）：返回 `ErrorKind::UnexpectedEof`
-//!   的错误，并且删掉临时文件，`dir` 里什么都不留下；
-//! - 不要读超过 `size` 个字节：后面的字节不属于这个文件。
+//! - 临时文件和正式文件在同一个目录里，名字以 `.` 开头。同时可能有几个上传在收，目录里也可能有别人放的
+//!   东西（比如一个名字正好和你的临时文件一样的符号链接）：只新建，名字已经存在就换一个，
+//!   不打开、不截断、不顺着链接去写任何已有的东西；
+//! - 用一个固定大小的缓冲区，边收边写，不要先把整个文件读进内存；不要读超过 `size` 个字节；
+//! - 摘要对不上：返回 `ErrorKind::InvalidData` 的错误；
+//! - 对方在 `size` 个字节到齐之前关了连接（`read` 返回 0）：返回 `ErrorKind::UnexpectedEof` 的错误；
+//! - `dir/name` 已经有文件了，哪怕它是在你收的过程中才出现的：不覆盖它，返回
+//!   `ErrorKind::AlreadyExists` 的错误；
+//! - 出了任何错，`dir` 里都不能留下你的临时文件。
 //!
-//! 评分时，连接的另一头是真正的 `l10-client`：它会核对你算出的摘要。
+//! （完整版在改名之前还调用 `sync_all`，免得断电后留下名字对、内容却是空的文件。断电评分测不出来，这里不要求。）
 //!
-//! 用得上的：`sha2::{Digest, Sha256}`（`Sha256::new()`、`update`、`finalize`），
-//! `crate::transfer::to_hex`，`std::fs::{self, File}`。
+//! 用得上的：`sha2::{Digest, Sha256}`、`crate::transfer::to_hex`、`std::fs`。
 
 use std::io::{self, Read};
 use std::path::Path;
 
-pub fn receive_file(conn: &mut dyn Read, dir: &Path, name: &str, size: u64) -> io::Result<String> {
+pub fn receive_checked(
+    conn: &mut dyn Read,
+    dir: &Path,
+    name: &str,
+    size: u64,
+    sha256: &str,
+) -> io::Result<()> {
     todo!()
 }

@@ -22,9 +22,9 @@ pub struct Transfer {
 }
 
 impl Transfer {
-    /// 每秒多少 MB（1 MB = 1 000 000 字节）。
-    pub fn megabytes_per_sec(&self) -> f64 {
-        self.size as f64 / 1e6 / self.elapsed.as_secs_f64().max(1e-9)
+    /// 速度，`12.3 MiB/s`：和进度条用同一个单位。
+    pub fn rate(&self) -> String {
+        crate::size::mib_per_sec(self.size, self.elapsed.as_secs_f64())
     }
 }
 
@@ -51,7 +51,10 @@ pub fn upload(stream: &TcpStream, path: &Path, name: &str, bar: &ProgressBar) ->
         });
     let mut reader = BufReader::new(stream);
     let local_sha = match sent {
-        Ok(sha) => sha,
+        Ok(sha) => {
+            waiting_for_server(bar);
+            sha
+        }
         // 文件在发送途中变短了：对方等不到说好的字节数，我们关掉连接，它会丢弃已收到的部分。
         Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
             bail!("{} 在发送途中变短了，上传作废", path.display())
@@ -160,6 +163,12 @@ fn read_reply(reader: &mut BufReader<&TcpStream>) -> Result<Reply> {
 }
 
 // ANCHOR: progress
+/// 进度条：百分比、已传 / 总共（MiB）、速度（MiB/s），和结束时的总结用同一套单位。
+const MOVING: &str =
+    "{bar:40.cyan/blue} {percent:>3}% {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} 剩余 {eta}";
+/// 字节都发完了，服务端还要写盘、fsync、核对摘要才回答：进度条停在 100%，说明在等什么。
+const WAITING: &str = "{bar:40.cyan/blue} {percent:>3}% {binary_bytes}/{binary_total_bytes} {msg}";
+
 /// 总长度由 [`upload`] / [`download`] 知道后再设。标准错误是终端时显示进度条；接到管道或文件时（测试、脚本、演示）什么都不画，
 /// 否则日志里会塞满 `\r` 和颜色控制字符。
 pub fn progress_bar() -> ProgressBar {
@@ -167,11 +176,18 @@ pub fn progress_bar() -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(
-        "{bar:40.cyan/blue} {bytes}/{total_bytes} {binary_bytes_per_sec} 剩余 {eta}",
-    ) {
+    if let Ok(style) = ProgressStyle::with_template(MOVING) {
         bar.set_style(style);
     }
     bar
+}
+
+/// 最后一个字节发出去了：换成“等服务端”的样子，马上画出来（平时的重画有频率限制，这一次不能省）。
+fn waiting_for_server(bar: &ProgressBar) {
+    if let Ok(style) = ProgressStyle::with_template(WAITING) {
+        bar.set_style(style);
+    }
+    bar.set_message("等服务端写盘并核对 SHA-256……");
+    bar.force_draw();
 }
 // ANCHOR_END: progress

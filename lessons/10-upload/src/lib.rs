@@ -6,11 +6,14 @@
 //!
 //! - [`upload`]：请求头的解析和文件名检查，纯字符串，不碰网络和磁盘；
 //! - [`transfer`]：按说好的长度搬字节、边搬边算 SHA-256、只在成功时才换上正式名字的临时文件；
-//! - [`server`]：一个连接一个线程，一个连接上一个接一个的请求，空闲超时和最低速率（`support::pace`），拒绝时体面地结束连接；
-//! - [`client`]：上传、下载、进度条，两头核对摘要。
+//! - [`server`]：一个连接一个线程，一个连接上一个接一个的请求；连接上限、空闲超时和最低速率
+//!   是所有服务端共用的 `support::serve`；拒绝时体面地结束连接；
+//! - [`client`]：上传、下载、进度条，两头核对摘要；
+//! - [`size`]：给人看的大小（`1.8 KiB`、`16 MiB`），命令行上也这样写。
 
 pub mod client;
 pub mod server;
+pub mod size;
 pub mod transfer;
 pub mod upload;
 
@@ -32,11 +35,5 @@ pub const DEFAULT_PORT: u16 = 8898;
 /// 默认的存放目录（相对于启动服务端时的当前目录）。教程把文件放在脚本旁边的 `yuan` 子目录里。
 pub const DEFAULT_DIR: &str = "uploads";
 
-/// 默认的单个文件上限：1 GiB。
-pub const DEFAULT_MAX_SIZE: u64 = 1 << 30;
-
-/// 服务端默认的空闲超时（秒）。
-pub const DEFAULT_IDLE_SECS: u64 = 30;
-
-/// 默认最多同时服务多少个连接。
-pub const DEFAULT_MAX_CLIENTS: usize = 64;
+/// 默认的单个文件上限（命令行上的写法，见 [`size::parse`]）。
+pub const DEFAULT_MAX_SIZE: &str = "1GiB";

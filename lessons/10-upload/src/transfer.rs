@@ -162,17 +162,19 @@ fn temp_file_pid(name: &str, prefix: &str) -> Option<u32> {
 
 /// 这个进程号的进程还在吗？`kill(pid, 0)` 不发信号，只检查：成功或 `EPERM`（在，但不是我们的）都算在。
 fn process_exists(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
+    use nix::errno::Errno;
+    use nix::sys::signal::kill;
+    use nix::unistd::Pid;
+    let Ok(pid) = i32::try_from(pid) else {
         return false;
     };
-    // SAFETY: 信号 0 不会被送出，kill 只检查进程是否存在，不碰任何内存。
-    let ret = unsafe { libc::kill(pid, 0) };
-    ret == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    matches!(kill(Pid::from_raw(pid), None), Ok(()) | Err(Errno::EPERM))
 }
 
 /// 写临时文件。在 Linux 上，每写满 [`WRITEBACK_CHUNK`] 就请内核**开始**把这一段写到磁盘
-/// （`sync_file_range`，不等它写完）。这样磁盘和网络同时在忙，最后的 `sync_all`
-/// 只剩一点尾巴要等；否则几百 MB 的脏页全堆到最后一起写，要多等零点几秒。
+/// （`posix_fadvise` 的 `DONTNEED`：发起写回、不等它写完，已经写好的页从缓存里放掉）。
+/// 这样磁盘和网络同时在忙，最后的 `sync_all` 只剩一点尾巴要等；
+/// 否则几百 MB 的脏页全堆到最后一起写，要多等零点几秒。
 impl Write for TempFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.file.write(buf)?;
@@ -203,17 +205,12 @@ pub const WRITEBACK_CHUNK: u64 = 8 * 1024 * 1024;
 
 #[cfg(target_os = "linux")]
 fn start_writeback(file: &File, offset: u64, len: u64) {
-    use std::os::unix::io::AsRawFd;
-    // SAFETY: 只是对一个我们持有的、打开着的文件描述符发一个提示性的系统调用，
-    // 不涉及任何内存；失败了也无妨（最后的 sync_all 会把一切写完），所以忽略返回值。
-    unsafe {
-        libc::sync_file_range(
-            file.as_raw_fd(),
-            offset as libc::off64_t,
-            len as libc::off64_t,
-            libc::SYNC_FILE_RANGE_WRITE,
-        );
-    }
+    use nix::fcntl::{posix_fadvise, PosixFadviseAdvice};
+    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
+        return;
+    };
+    // 只是一个提示：失败了也无妨（最后的 sync_all 会把一切写完），所以不管结果。
+    let _ = posix_fadvise(file, offset, len, PosixFadviseAdvice::POSIX_FADV_DONTNEED);
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -233,18 +230,10 @@ fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
-/// `dir` 所在的文件系统还有多少字节可以给普通用户用（`statvfs` 的 `f_bavail`）。
+/// `dir` 所在的文件系统还有多少字节可以给普通用户用（`statvfs` 的 `f_bavail` 乘以块大小）。
 /// 查不到时返回 `None`，调用者就不做这项检查。
 pub fn free_space(dir: &Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
-    // SAFETY: statvfs 是普通的 C 结构体，全零是合法的初值；path 是以 NUL 结尾的合法字符串，
-    // statvfs 只读它、只写 stat。
-    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
-    if unsafe { libc::statvfs(path.as_ptr(), &mut stat) } != 0 {
-        return None;
-    }
-    Some((stat.f_bavail as u64).saturating_mul(stat.f_frsize as u64))
+    fs4::available_space(dir).ok()
 }
 
 /// 进程到目前为止的峰值内存（常驻内存的最高点，Linux 的 `VmHWM`），单位 KiB。

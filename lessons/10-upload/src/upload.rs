@@ -3,6 +3,8 @@
 //! 这里只处理字符串，不碰网络也不碰磁盘，所以最容易测，也是整个服务端最要紧的一道门：
 //! 对方发来的文件名在通过 [`sanitize_file_name`] 之前，绝不拿去拼路径。
 
+use crate::size::human;
+
 /// 文件名最多多少字节（常见文件系统对一个文件名的上限就是 255 字节）。
 pub const MAX_NAME_BYTES: usize = 255;
 
@@ -20,6 +22,16 @@ pub enum Request {
     Post { size: u64, name: String },
     /// `get|<name>`：下载一个文件。
     Get { name: String },
+}
+
+/// 练习 2 到 4 的协议变体：客户端在请求头里先说出内容的 SHA-256，`post|<大小>|<摘要>|<文件名>`，
+/// 服务端收完自己算一遍，对上了才保存。
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Announced {
+    pub size: u64,
+    /// 64 个小写十六进制字符。
+    pub sha256: String,
+    pub name: String,
 }
 
 // ANCHOR: sanitize
@@ -92,7 +104,11 @@ pub fn parse_header(line: &[u8], max_size: u64) -> Result<Request, String> {
                 .ok_or_else(|| format!("post 请求应当是 post|大小|文件名：{line:?}"))?;
             let size = parse_size(size)?;
             if size > max_size {
-                return Err(format!("文件有 {size} 字节，超过了上限 {max_size} 字节"));
+                return Err(format!(
+                    "文件有 {}，超过了上限 {}",
+                    human(size),
+                    human(max_size)
+                ));
             }
             let name = sanitize_file_name(name)?.to_string();
             Ok(Request::Post { size, name })

@@ -8,178 +8,21 @@
 )]
 
 use std::fs;
-use std::io::{self, BufReader, ErrorKind, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{self, BufRead, BufReader, ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::thread;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
 
-use lesson_08::frame::read_delimited;
-use lesson_10::upload::{parse_header as reference_parse, Request};
-use testkit::{exercise, with_deadline, Proc, DEADLINE};
+use lesson_10::upload::Announced;
+use testkit::grading::{cut, describe_io, expect_eq, waited};
+use testkit::peers::{self, WAIT};
+use testkit::{exercise, with_deadline, DEADLINE};
 
-const CLIENT: &str = env!("CARGO_BIN_EXE_l10-client");
-
-// ---------- 练习 1 ----------
-
-fn check_name(sanitize: fn(&str) -> Result<&str, String>) {
-    let long_ok = "a".repeat(255);
-    for name in [
-        "a.txt",
-        "照片 1.jpg",
-        "x|y",
-        "a..b",
-        "a.tar.gz",
-        "末尾有点.",
-        "README",
-        long_ok.as_str(),
-        "长".repeat(85).leak(), // 255 字节
-    ] {
-        assert_eq!(
-            sanitize(name),
-            Ok(name),
-            "{name:?} 是一个普通的文件名，应当原样接受"
-        );
-    }
-    let long_bad = "a".repeat(256);
-    let long_cn = "长".repeat(86); // 258 字节，却只有 86 个字
-    for name in [
-        "",
-        ".",
-        "..",
-        "../x",
-        "../../.bashrc",
-        "/etc/passwd",
-        "a/b",
-        "a\\b",
-        "C:\\x",
-        "..\\x",
-        "a\nb",
-        "a\tb",
-        "a\0b",
-        "a\u{7f}",
-        ".bashrc",
-        ".upload-1-0.part",
-        long_bad.as_str(),
-        long_cn.as_str(),
-    ] {
-        match sanitize(name) {
-            Ok(_) => panic!("{name:?} 应当被拒绝"),
-            Err(why) => assert!(!why.trim().is_empty(), "拒绝 {name:?} 时要说明原因"),
-        }
-    }
-}
-
-exercise!(
-    l10_name,
-    "exercises/name.rs",
-    check_name,
-    lesson_10::exercises::name::sanitize_file_name,
-    lesson_10::solutions::name::sanitize_file_name,
-);
-
-// ---------- 练习 2 ----------
-
-fn check_header(parse: fn(&[u8], u64) -> Result<Request, String>) {
-    let post = |size: u64, name: &str| {
-        Ok(Request::Post {
-            size,
-            name: name.to_string(),
-        })
-    };
-    let get = |name: &str| {
-        Ok(Request::Get {
-            name: name.to_string(),
-        })
-    };
-    let good: Vec<(&[u8], Result<Request, String>)> = vec![
-        (b"post|12|a.txt", post(12, "a.txt")),
-        (b"post|0|empty", post(0, "empty")),
-        (b"post|1000|max.bin", post(1000, "max.bin")),
-        (b"post|007|lead.txt", post(7, "lead.txt")),
-        (
-            "post|5|照片|第二张.jpg".as_bytes(),
-            post(5, "照片|第二张.jpg"),
-        ),
-        (b"get|a.txt", get("a.txt")),
-        ("get|你好.txt".as_bytes(), get("你好.txt")),
-    ];
-    for (line, want) in good {
-        assert_eq!(
-            parse(line, 1000),
-            want,
-            "请求头 {:?} 解析得不对",
-            String::from_utf8_lossy(line)
-        );
-    }
-    let bad: Vec<&[u8]> = vec![
-        b"post|1001|a.txt",
-        b"post|abc|a.txt",
-        b"post|-1|a.txt",
-        b"post|+1|a.txt",
-        b"post| 1|a.txt",
-        b"post|1.0|a.txt",
-        b"post||a.txt",
-        b"post|99999999999999999999999|a.txt",
-        b"post|5",
-        b"post|5|",
-        b"post|5|../x",
-        b"post|5|/etc/passwd",
-        b"post|5|.hidden",
-        b"post|5|a\xffb",
-        b"get|",
-        b"get|../x",
-        b"put|5|a.txt",
-        b"POST|5|a.txt",
-        b"hello",
-        b"",
-    ];
-    for line in bad {
-        assert!(
-            parse(line, 1000).is_err(),
-            "请求头 {:?} 应当被拒绝",
-            String::from_utf8_lossy(line)
-        );
-    }
-    // 上限来自参数，而不是写死的。
-    assert_eq!(parse(b"post|5000|a", 5000), post(5000, "a"));
-    assert!(parse(b"post|6|a", 5).is_err(), "大小超过 max_size 要拒绝");
-}
-
-exercise!(
-    l10_header,
-    "exercises/header.rs",
-    check_header,
-    lesson_10::exercises::header::parse_header,
-    lesson_10::solutions::header::parse_header,
-);
-
-// ---------- 练习 3 ----------
-
-type Receive = fn(&mut dyn Read, &Path, &str, u64) -> io::Result<String>;
-
-/// 包在连接外面的“观察员”：每次被读时看一眼存放目录，记下正式名字是否已经出现、
-/// 目录里有没有临时文件。
-struct Spy<R> {
-    inner: R,
-    dir: PathBuf,
-    name: String,
-    final_seen_early: bool,
-    temp_names: Vec<String>,
-}
-
-impl<R: Read> Read for Spy<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.dir.join(&self.name).exists() {
-            self.final_seen_early = true;
-        }
-        for entry in fs::read_dir(&self.dir)?.flatten() {
-            let n = entry.file_name().to_string_lossy().into_owned();
-            if n != self.name && !self.temp_names.contains(&n) {
-                self.temp_names.push(n);
-            }
-        }
-        self.inner.read(buf)
-    }
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(bytes))
 }
 
 fn names_in(dir: &Path) -> Vec<String> {
@@ -191,150 +34,328 @@ fn names_in(dir: &Path) -> Vec<String> {
     v
 }
 
-fn sha256(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    format!("{:x}", Sha256::digest(bytes))
+/// 在另一个线程里调用学习者的函数，有期限：卡住时说清楚是哪一次调用。
+fn call<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    with_deadline(&format!("你的 {what}"), f)
 }
 
-fn accept(listener: TcpListener) -> TcpStream {
-    let (stream, _) = with_deadline("等客户端连上来", move || listener.accept().unwrap());
-    stream.set_read_timeout(Some(DEADLINE)).unwrap();
-    stream.set_write_timeout(Some(DEADLINE)).unwrap();
-    stream
-}
+// ---------------------------------------------------------------------------
+// 练习 1 ★☆☆：Linux 和 Windows 上都能用的文件名
+// ---------------------------------------------------------------------------
 
-fn check_receive(receive_file: Receive) {
-    let root = tempfile::tempdir().unwrap();
-    let dir = root.path().join("uploads");
-    fs::create_dir(&dir).unwrap();
-
-    // 1. 真正的 l10-client 上传一个 700 KB 的文件（比一次读的缓冲区大，要读好几次）。
-    let data: Vec<u8> = (0..700_000u32).map(|i| (i * 7 % 251) as u8).collect();
-    let src = root.path().join("源文件.bin");
-    fs::write(&src, &data).unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port().to_string();
-    let client = Proc::spawn(
-        CLIENT,
-        [
-            "--port",
-            &port,
-            "upload",
-            &src.display().to_string(),
-            "--as",
-            "收到.bin",
-        ],
-    );
-    let stream = accept(listener);
-    let mut reader = BufReader::new(&stream);
-    let line = read_delimited(&mut reader, b'\n', 1024)
-        .unwrap()
-        .expect("客户端发来了请求头");
-    let Ok(Request::Post { size, name }) = reference_parse(&line, u64::MAX) else {
-        panic!("客户端的请求头不对：{line:?}");
-    };
-    let mut spy = Spy {
-        inner: reader,
-        dir: dir.clone(),
-        name: name.clone(),
-        final_seen_early: false,
-        temp_names: Vec::new(),
-    };
-    let sha = receive_file(&mut spy, &dir, &name, size).expect("正常的上传应当成功");
-    assert!(
-        !spy.final_seen_early,
-        "还没收完，{name} 就已经出现在正式的名字上了：要先写临时文件，收齐再改名"
-    );
-    assert!(
-        !spy.temp_names.is_empty(),
-        "收的过程中存放目录里没有临时文件：临时文件要放在同一个目录里（这样 rename 才是原子的），\
-         而且要边收边写，不要先把整个文件读进内存"
-    );
-    for t in &spy.temp_names {
-        assert!(
-            t.starts_with('.'),
-            "临时文件 {t:?} 要以 . 开头，免得和真正的文件重名"
+fn check_name(portable: fn(&str) -> Result<&str, String>) {
+    let long_ok = "a".repeat(255);
+    let long_cn_ok = "长".repeat(85); // 255 字节
+    for name in [
+        "a.txt",
+        "照片 1.jpg",
+        "a..b",
+        "a.tar.gz",
+        "README",
+        "console.txt",
+        "com10",
+        "LPT10.log",
+        "nul_",
+        "auxiliary.txt",
+        "con-1.txt",
+        "中间 有 空格.txt",
+        long_ok.as_str(),
+        long_cn_ok.as_str(),
+    ] {
+        expect_eq(
+            &format!("{:?} 在两边都是普通的文件名，应当原样接受", cut(name)),
+            &portable(name),
+            &Ok(name),
         );
     }
-    assert_eq!(sha, sha256(&data), "返回的 SHA-256 不对");
-    assert_eq!(names_in(&dir), ["收到.bin"], "收完后目录里应当只有这个文件");
-    assert!(
-        fs::read(dir.join("收到.bin")).unwrap() == data,
-        "保存的内容不对"
-    );
-    // 把摘要告诉真正的客户端，它会和自己算的比较。
-    (&stream)
-        .write_all(format!("ok {size} {sha}\n").as_bytes())
-        .unwrap();
-    let out = client.finish();
-    assert!(
-        out.status.success() && out.stdout.contains("SHA-256 一致"),
-        "l10-client 核对摘要失败：\n{}\n{}",
-        out.stdout,
-        out.stderr
-    );
-
-    // 2. 对方发了一半就消失了：返回 UnexpectedEof，目录里什么都不留。
-    let dir2 = root.path().join("broken");
-    fs::create_dir(&dir2).unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let sender = thread::spawn(move || {
-        let mut s = TcpStream::connect(addr).unwrap();
-        s.write_all(&vec![1u8; 100_000]).unwrap();
-        // s 在这里被丢弃：连接关闭，另外 200_000 字节永远不会来了。
-    });
-    let mut stream = accept(listener);
-    let err = receive_file(&mut stream, &dir2, "半截.bin", 300_000)
-        .expect_err("只收到 100000 / 300000 字节时应当返回错误");
-    sender.join().unwrap();
-    assert_eq!(
-        err.kind(),
-        ErrorKind::UnexpectedEof,
-        "错误的种类应当是 UnexpectedEof"
-    );
-    assert!(
-        names_in(&dir2).is_empty(),
-        "中途断开后目录里不能留下任何东西（正式文件和临时文件都不行）：{:?}",
-        names_in(&dir2)
-    );
-
-    // 3. 后面还有别的字节：只读说好的那么多。
-    let dir3 = root.path().join("exact");
-    fs::create_dir(&dir3).unwrap();
-    let mut input = io::Cursor::new(b"0123456789NEXT".to_vec());
-    let sha = receive_file(&mut input, &dir3, "ten.txt", 10).expect("应当成功");
-    assert_eq!(sha, sha256(b"0123456789"));
-    assert_eq!(fs::read(dir3.join("ten.txt")).unwrap(), b"0123456789");
-    assert_eq!(
-        input.position(),
-        10,
-        "读过了头：第 10 个字节之后的不属于这个文件"
-    );
-
-    // 4. 空文件也是文件。
-    let sha = receive_file(&mut io::empty(), &dir3, "empty.txt", 0).expect("空文件应当成功");
-    assert_eq!(sha, sha256(b""));
-    assert_eq!(names_in(&dir3), ["empty.txt", "ten.txt"]);
+    let long_bad = "a".repeat(256);
+    let long_cn = "长".repeat(86);
+    let cases: Vec<(&str, &str)> = vec![
+        ("", "空的名字"),
+        (".", "指的是当前目录"),
+        ("..", "指的是上一层目录"),
+        ("../x", "带着路径"),
+        ("/etc/passwd", "绝对路径"),
+        ("a/b", "带着子目录"),
+        ("a\\b", "反斜杠是 Windows 的路径分隔符"),
+        ("C:\\x", "Windows 的绝对路径"),
+        ("a\nb", "换行是控制字符"),
+        ("a\tb", "制表符是控制字符"),
+        ("a\0b", "NUL 是控制字符"),
+        ("a\u{7f}", "DEL 是控制字符"),
+        (
+            "a\u{85}b",
+            "U+0085 是 C1 控制字符：char::is_control 算它，is_ascii_control 不算",
+        ),
+        (
+            "a\u{9b}b",
+            "U+009B 是 C1 控制字符：char::is_control 算它，is_ascii_control 不算",
+        ),
+        (
+            "invoice\u{202E}gpj.exe",
+            "U+202E 让名字倒过来显示（这一课的服务端拒绝它）",
+        ),
+        (".bashrc", "以 . 开头"),
+        (".upload-1-0.part", "以 . 开头（服务端的临时文件就长这样）"),
+        (long_bad.as_str(), "256 字节，超过 255 字节"),
+        (long_cn.as_str(), "86 个汉字是 258 字节，超过 255 字节"),
+        ("a<b", "< 在 Windows 上不能用"),
+        ("a>b", "> 在 Windows 上不能用"),
+        ("a:b", ": 在 Windows 上不能用"),
+        ("a\"b", "\" 在 Windows 上不能用"),
+        ("x|y", "| 在 Windows 上不能用"),
+        ("a?b", "? 在 Windows 上不能用"),
+        ("a*b", "* 在 Windows 上不能用"),
+        ("末尾有点.", "以点结尾"),
+        ("a.txt.", "以点结尾"),
+        ("a ", "以空格结尾"),
+        ("a.txt ", "以空格结尾"),
+        ("CON", "设备名"),
+        ("con", "设备名不分大小写"),
+        ("Con.txt", "设备名后面跟着点和扩展名也不行"),
+        ("PRN", "设备名"),
+        ("prn.log", "设备名后面跟着点和扩展名也不行"),
+        ("AUX", "设备名"),
+        (
+            "aux.tar.gz",
+            "设备名看的是第一个点之前的部分，不是最后一个点之前",
+        ),
+        ("NUL", "设备名"),
+        ("nul.txt", "设备名后面跟着点和扩展名也不行"),
+        ("COM1", "COM 后面跟一个数字是设备名"),
+        ("com9.txt", "COM 后面跟一个数字是设备名"),
+        ("COM0", "COM 后面跟一个数字是设备名"),
+        ("LPT1", "LPT 后面跟一个数字是设备名"),
+        ("lpt9", "LPT 后面跟一个数字是设备名"),
+        ("Lpt0.x", "LPT 后面跟一个数字是设备名"),
+    ];
+    for (name, why) in cases {
+        match portable(name) {
+            Ok(_) => panic!("{:?} 应当被拒绝（{why}），你的函数却接受了", cut(name)),
+            Err(reason) => assert!(
+                !reason.trim().is_empty(),
+                "拒绝 {:?} 时要说明原因，你给的原因是空的",
+                cut(name)
+            ),
+        }
+    }
 }
 
 exercise!(
-    l10_receive,
-    "exercises/receive.rs",
-    check_receive,
-    lesson_10::exercises::receive::receive_file,
-    lesson_10::solutions::receive::receive_file,
+    l10_name,
+    "exercises/name.rs",
+    check_name,
+    lesson_10::exercises::name::portable_file_name,
+    lesson_10::solutions::name::portable_file_name,
 );
 
-// ---------- 练习 3 的参考答案：临时文件用 create_new 打开，名字不和别人的撞 ----------
+// ---------------------------------------------------------------------------
+// 练习 2 ★★☆：请求头 post|大小|摘要|文件名
+// ---------------------------------------------------------------------------
+
+fn check_header(parse: fn(&[u8], u64) -> Result<Announced, String>) {
+    let sha = sha256(b"hello");
+    let announced = |size: u64, name: &str| {
+        Ok(Announced {
+            size,
+            sha256: sha.clone(),
+            name: name.to_string(),
+        })
+    };
+    let good: Vec<(String, Result<Announced, String>, &str)> = vec![
+        (format!("post|12|{sha}|a.txt"), announced(12, "a.txt"), ""),
+        (
+            format!("post|0|{sha}|empty"),
+            announced(0, "empty"),
+            "大小可以是 0",
+        ),
+        (
+            format!("post|1000|{sha}|max.bin"),
+            announced(1000, "max.bin"),
+            "正好等于上限是可以的",
+        ),
+        (
+            format!("post|007|{sha}|lead.txt"),
+            announced(7, "lead.txt"),
+            "前导的 0 不碍事",
+        ),
+        (
+            format!("post|5|{}|a.txt", sha.to_ascii_uppercase()),
+            announced(5, "a.txt"),
+            "大写的摘要也接受，返回时换成小写",
+        ),
+        (
+            format!("post|5|{sha}|照片|第二张.jpg"),
+            announced(5, "照片|第二张.jpg"),
+            "文件名是第三个 | 之后的全部，里面可以再有 |",
+        ),
+    ];
+    for (line, want, why) in good {
+        let why = if why.is_empty() {
+            String::new()
+        } else {
+            format!("（{why}）")
+        };
+        expect_eq(
+            &format!("请求头 {:?} 解析得不对{why}", cut(&line)),
+            &parse(line.as_bytes(), 1000),
+            &want,
+        );
+    }
+    let short = &sha[..63];
+    let long = format!("{sha}0");
+    let not_hex = format!("{}g", &sha[..63]);
+    let spaced = format!("{} ", &sha[..63]);
+    let bad: Vec<(Vec<u8>, &str)> = vec![
+        (b"post|5|a.txt".to_vec(), "这一课原来的请求头，没有摘要"),
+        (b"post|5||a.txt".to_vec(), "摘要是空的"),
+        (
+            format!("post|5|{short}|a").into_bytes(),
+            "摘要只有 63 个字符",
+        ),
+        (format!("post|5|{long}|a").into_bytes(), "摘要有 65 个字符"),
+        (
+            format!("post|5|{not_hex}|a").into_bytes(),
+            "g 不是十六进制数字",
+        ),
+        (format!("post|5|{spaced}|a").into_bytes(), "摘要里有空格"),
+        (format!("post|abc|{sha}|a").into_bytes(), "大小不是数字"),
+        (format!("post|-1|{sha}|a").into_bytes(), "大小是负数"),
+        (
+            format!("post|+1|{sha}|a").into_bytes(),
+            "\"+1\".parse::<u64>() 能成功，可它不是纯数字",
+        ),
+        (format!("post| 1|{sha}|a").into_bytes(), "大小前面有空格"),
+        (format!("post|1.0|{sha}|a").into_bytes(), "大小带小数点"),
+        (format!("post||{sha}|a").into_bytes(), "大小是空的"),
+        (
+            format!("post|99999999999999999999|{sha}|a").into_bytes(),
+            "大小放不进 u64",
+        ),
+        (
+            format!("post|1001|{sha}|a").into_bytes(),
+            "大小超过了 max_size",
+        ),
+        (format!("post|5|{sha}|").into_bytes(), "文件名是空的"),
+        (format!("post|5|{sha}|../x").into_bytes(), "文件名带着路径"),
+        (format!("post|5|{sha}|/etc/passwd").into_bytes(), "绝对路径"),
+        (
+            format!("post|5|{sha}|.hidden").into_bytes(),
+            "以 . 开头的名字",
+        ),
+        (
+            format!("post|5|{sha}|a\u{85}b").into_bytes(),
+            "U+0085 是控制字符",
+        ),
+        (
+            format!("post|{sha}|5|a.txt").into_bytes(),
+            "摘要和大小的位置反了",
+        ),
+        (format!("get|{sha}").into_bytes(), "这个协议只有 post"),
+        (format!("POST|5|{sha}|a").into_bytes(), "post 要小写"),
+        (b"hello".to_vec(), "不是请求头"),
+        (b"".to_vec(), "空行"),
+        (
+            [format!("post|5|{sha}|a").as_bytes(), b"\xff"].concat(),
+            "不是合法的 UTF-8",
+        ),
+    ];
+    for (line, why) in bad {
+        if let Ok(got) = parse(&line, 1000) {
+            panic!(
+                "请求头 {:?} 应当被拒绝（{why}），你的函数却返回了 {got:?}",
+                cut(&String::from_utf8_lossy(&line))
+            );
+        }
+    }
+    // 上限来自参数，而不是写死的。
+    let at = |size: u64, max: u64| parse(format!("post|{size}|{sha}|a").as_bytes(), max);
+    expect_eq(
+        "max_size 是 5000 时，5000 字节的文件应当接受",
+        &at(5000, 5000).map(|a| a.size),
+        &Ok(5000),
+    );
+    assert!(
+        at(6, 5).is_err(),
+        "max_size 是 5 时，6 字节的文件应当被拒绝：上限要用参数给的，不要写死"
+    );
+}
+
+exercise!(
+    l10_header,
+    "exercises/header.rs",
+    check_header,
+    lesson_10::exercises::header::parse_announced,
+    lesson_10::solutions::header::parse_announced,
+);
+
+// ---------------------------------------------------------------------------
+// 练习 3 ★★☆：收一个说好了摘要的文件
+// ---------------------------------------------------------------------------
+
+type Receive = fn(&mut dyn Read, &Path, &str, u64, &str) -> io::Result<()>;
+
+/// 包在连接外面的“观察员”：每次被读之前看一眼存放目录，记下正式名字是否已经出现、
+/// 出现过哪些临时文件、临时文件最大有多大；`race_at` 次读的时候，抢先在正式的名字上放一个文件。
+struct Spy<R> {
+    inner: R,
+    dir: PathBuf,
+    name: String,
+    reads: usize,
+    final_seen_early: bool,
+    temp_names: Vec<String>,
+    biggest_temp: u64,
+    race_at: Option<usize>,
+}
+
+impl<R: Read> Spy<R> {
+    fn new(inner: R, dir: &Path, name: &str) -> Spy<R> {
+        Spy {
+            inner,
+            dir: dir.to_path_buf(),
+            name: name.to_string(),
+            reads: 0,
+            final_seen_early: false,
+            temp_names: Vec::new(),
+            biggest_temp: 0,
+            race_at: None,
+        }
+    }
+}
+
+impl<R: Read> Read for Spy<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.reads += 1;
+        if self.race_at == Some(self.reads) {
+            fs::write(self.dir.join(&self.name), "抢先")?;
+        } else if self.dir.join(&self.name).exists() && self.race_at.is_none() {
+            self.final_seen_early = true;
+        }
+        for entry in fs::read_dir(&self.dir)?.flatten() {
+            let n = entry.file_name().to_string_lossy().into_owned();
+            if n == self.name {
+                continue;
+            }
+            if let Ok(meta) = fs::symlink_metadata(entry.path()) {
+                if meta.is_file() {
+                    self.biggest_temp = self.biggest_temp.max(meta.len());
+                }
+            }
+            if !self.temp_names.contains(&n) {
+                self.temp_names.push(n);
+            }
+        }
+        self.inner.read(buf)
+    }
+}
 
 /// 先给出 `data` 的前 `pause_at` 个字节；再被读时，先报告“停在半路了”，等放行，再给出其余的。
 struct Gated {
     data: Vec<u8>,
     pos: usize,
     pause_at: usize,
-    paused: Option<std::sync::mpsc::Sender<()>>,
-    resume: Option<std::sync::mpsc::Receiver<()>>,
+    paused: Option<Sender<()>>,
+    resume: Option<Receiver<()>>,
 }
 
 impl Read for Gated {
@@ -359,45 +380,298 @@ impl Read for Gated {
     }
 }
 
-#[cfg(feature = "solutions")]
-#[test]
-fn the_reference_receive_neither_follows_symlinks_nor_collides() {
-    use std::os::unix::fs::symlink;
-    use std::sync::mpsc::channel;
+fn data(len: usize, seed: u32) -> Vec<u8> {
+    (0..len as u32)
+        .map(|i| (i.wrapping_mul(7).wrapping_add(seed) % 251) as u8)
+        .collect()
+}
 
-    let root = tempfile::tempdir().unwrap();
-    let dir = root.path().join("uploads");
+fn fresh(root: &Path, name: &str) -> PathBuf {
+    let dir = root.join(name);
     fs::create_dir(&dir).unwrap();
-    let receive = lesson_10::solutions::receive::receive_file;
+    dir
+}
 
-    // 1. 存放目录里有人放了几个符号链接，名字像是临时文件：一个都不能顺着写到目录外面去。
-    let victim = root.path().join("victim.txt");
+fn expect_kind(what: &str, result: io::Result<()>, kind: ErrorKind) {
+    match result {
+        Ok(()) => panic!("{what}：应当返回 {kind:?} 的错误，你的函数却返回了 Ok(())"),
+        Err(e) => expect_eq(&format!("{what}：错误的种类不对（{e}）"), &e.kind(), &kind),
+    }
+}
+
+fn expect_empty(what: &str, dir: &Path) {
+    let left = names_in(dir);
+    assert!(
+        left.is_empty(),
+        "{what}：存放目录里不能留下任何东西，却有 {left:?}（临时文件要删掉）"
+    );
+}
+
+fn check_receive(receive: Receive) {
+    let root = tempfile::tempdir().unwrap();
+    let root = root.path();
+
+    // 1. 真正的连接上来了 700 KB（比一次读的缓冲区大，要读好几次）。
+    let dir = fresh(root, "uploads");
+    let body = data(700_000, 1);
+    let sha = sha256(&body);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let sent = body.clone();
+    let sender = thread::spawn(move || {
+        let mut s = peers::connect(addr).unwrap();
+        s.write_all(&sent).unwrap();
+        // 不半关闭：像真的客户端那样等回答。
+        let mut rest = Vec::new();
+        let _ = s.read_to_end(&mut rest);
+    });
+    let (stream, _) = listener.accept().unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    let (d, sha2) = (dir.clone(), sha.clone());
+    let spy = call("receive_checked（正常的上传）", move || {
+        let mut spy = Spy::new(&stream, &d, "收到.bin");
+        let result = receive(&mut spy, &d, "收到.bin", 700_000, &sha2);
+        (
+            result,
+            spy.final_seen_early,
+            spy.temp_names,
+            spy.biggest_temp,
+        )
+    });
+    sender.join().unwrap();
+    let (result, early, temps, biggest) = spy;
+    if let Err(e) = result {
+        panic!(
+            "正常的上传应当成功，你的函数却返回了错误：{}",
+            describe_io(&e)
+        );
+    }
+    assert!(
+        !early,
+        "还没收完，收到.bin 就已经出现在正式的名字上了：要先写临时文件，收齐、对上摘要再放上去"
+    );
+    assert!(
+        !temps.is_empty(),
+        "收的过程中存放目录里一直没有临时文件：临时文件要放在同一个目录里，而且要边收边写"
+    );
+    for t in &temps {
+        assert!(
+            t.starts_with('.'),
+            "临时文件 {t:?} 要以 . 开头，免得和真正的文件重名"
+        );
+    }
+    assert!(
+        biggest > 0,
+        "收的过程中临时文件一直是空的：要边收边写，不要先把整个文件读进内存"
+    );
+    expect_eq(
+        "收完后存放目录里应当只有这个文件",
+        &names_in(&dir),
+        &vec!["收到.bin".to_string()],
+    );
+    assert!(
+        fs::read(dir.join("收到.bin")).unwrap() == body,
+        "保存的内容不对"
+    );
+
+    // 2. 后面还有别的字节：只读说好的那么多。
+    let dir = fresh(root, "exact");
+    let sha = sha256(b"0123456789");
+    let mut input = io::Cursor::new(b"0123456789NEXT".to_vec());
+    let d = dir.clone();
+    let (result, pos) = call("receive_checked（后面还有字节）", move || {
+        let r = receive(&mut input, &d, "ten.txt", 10, &sha);
+        (r, input.position())
+    });
+    if let Err(e) = result {
+        panic!(
+            "说好 10 字节、来了 14 字节：前 10 个就是文件，应当成功：{}",
+            describe_io(&e)
+        );
+    }
+    expect_eq("读过了头：第 10 个字节之后的不属于这个文件", &pos, &10);
+    expect_eq(
+        "保存的内容",
+        &fs::read(dir.join("ten.txt")).unwrap(),
+        &b"0123456789".to_vec(),
+    );
+
+    // 3. 空文件也是文件。
+    let d = dir.clone();
+    let result = call("receive_checked（空文件）", move || {
+        receive(&mut io::empty(), &d, "empty.txt", 0, &sha256(b""))
+    });
+    if let Err(e) = result {
+        panic!("0 字节的文件应当成功：{}", describe_io(&e));
+    }
+    expect_eq(
+        "空文件也要保存",
+        &names_in(&dir),
+        &vec!["empty.txt".to_string(), "ten.txt".to_string()],
+    );
+
+    // 4. 摘要对不上。
+    let dir = fresh(root, "mismatch");
+    let d = dir.clone();
+    let result = call("receive_checked（摘要不对）", move || {
+        receive(
+            &mut io::Cursor::new(b"hello".to_vec()),
+            &d,
+            "a.txt",
+            5,
+            &sha256(b"HELLO"),
+        )
+    });
+    expect_kind("内容和说好的摘要对不上", result, ErrorKind::InvalidData);
+    expect_empty("摘要对不上之后", &dir);
+
+    // 5. 说好 300 字节，100 字节之后对方就关了连接。
+    let dir = fresh(root, "short");
+    let d = dir.clone();
+    let result = call("receive_checked（少了字节）", move || {
+        receive(
+            &mut io::Cursor::new(vec![1u8; 100]),
+            &d,
+            "半截.bin",
+            300,
+            &sha256(&[1u8; 300]),
+        )
+    });
+    expect_kind(
+        "只收到 100 / 300 字节对方就关了连接",
+        result,
+        ErrorKind::UnexpectedEof,
+    );
+    expect_empty("少了字节之后", &dir);
+
+    // 6. 说到一半就消失（RST）：返回错误，什么都不留下，也不能卡住。
+    let dir = fresh(root, "vanished");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let gone = thread::spawn(move || {
+        let s = peers::connect(addr).unwrap();
+        peers::vanish(s, &[2u8; 300_000], 100_000).unwrap();
+    });
+    let (stream, _) = listener.accept().unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    gone.join().unwrap();
+    let d = dir.clone();
+    let result = call("receive_checked（对方消失）", move || {
+        receive(
+            &mut &stream,
+            &d,
+            "消失.bin",
+            300_000,
+            &sha256(&[2u8; 300_000]),
+        )
+    });
+    assert!(
+        result.is_err(),
+        "对方发到一半就消失了（连接被重置），应当返回错误"
+    );
+    expect_empty("对方消失之后", &dir);
+
+    // 7. 正式的名字上已经有文件了：不覆盖。
+    let dir = fresh(root, "exists");
+    fs::write(dir.join("a.txt"), "原来的").unwrap();
+    let d = dir.clone();
+    let result = call("receive_checked（文件已经存在）", move || {
+        receive(
+            &mut io::Cursor::new(b"hello".to_vec()),
+            &d,
+            "a.txt",
+            5,
+            &sha256(b"hello"),
+        )
+    });
+    expect_kind("a.txt 已经存在", result, ErrorKind::AlreadyExists);
+    expect_eq(
+        "已有的文件不能被改",
+        &fs::read_to_string(dir.join("a.txt")).unwrap(),
+        &"原来的".to_string(),
+    );
+    expect_eq(
+        "只能剩下原来的 a.txt",
+        &names_in(&dir),
+        &vec!["a.txt".to_string()],
+    );
+
+    // 8. 收到一半时，别人抢先在正式的名字上存了一个文件：先查再改名的写法会把它覆盖掉。
+    let dir = fresh(root, "race");
+    let body = data(300_000, 3);
+    let sha = sha256(&body);
+    let d = dir.clone();
+    let result = call(
+        "receive_checked（收的过程中文件出现了）",
+        move || {
+            let mut spy = Spy::new(io::Cursor::new(body), &d, "a.bin");
+            spy.race_at = Some(1);
+            receive(&mut spy, &d, "a.bin", 300_000, &sha)
+        },
+    );
+    expect_kind(
+        "收到一半时 a.bin 出现了（先查“在不在”、最后再 rename 的写法会把它覆盖掉；要在放上去的那一刻检查）",
+        result,
+        ErrorKind::AlreadyExists,
+    );
+    expect_eq(
+        "抢先存下的 a.bin 不能被改",
+        &fs::read_to_string(dir.join("a.bin")).unwrap(),
+        &"抢先".to_string(),
+    );
+    expect_eq(
+        "只能剩下抢先的 a.bin",
+        &names_in(&dir),
+        &vec!["a.bin".to_string()],
+    );
+
+    // 9. 有人在存放目录里放了符号链接，名字正是你会用的临时文件名，指向目录外面的文件。
+    let dir = fresh(root, "links");
+    let victim = root.join("victim.txt");
     fs::write(&victim, "原来的内容").unwrap();
-    let pid = std::process::id();
-    let mut planted = vec![format!(".upload-{pid}.part")];
-    planted.extend((0..4).map(|n| format!(".upload-{pid}-{n}.part")));
+    let planted = likely_temp_names(&temps);
     for name in &planted {
-        symlink(&victim, dir.join(name)).unwrap();
+        std::os::unix::fs::symlink(&victim, dir.join(name)).unwrap();
     }
-    let sha = receive(&mut io::Cursor::new(b"hello".to_vec()), &dir, "a.txt", 5)
-        .expect("有符号链接挡路时换一个名字，照样收下");
-    assert_eq!(sha, sha256(b"hello"));
-    assert_eq!(fs::read_to_string(&victim).unwrap(), "原来的内容");
-    assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"hello");
-    assert!(fs::symlink_metadata(dir.join("a.txt")).unwrap().is_file());
-    for name in &planted {
-        fs::remove_file(dir.join(name)).unwrap();
+    let d = dir.clone();
+    let result = call("receive_checked（目录里有符号链接）", move || {
+        receive(
+            &mut io::Cursor::new(b"hello".to_vec()),
+            &d,
+            "收到.bin",
+            5,
+            &sha256(b"hello"),
+        )
+    });
+    expect_eq(
+        "符号链接指向的目录外面的文件被改了：新建临时文件时不能打开已有的名字（create_new）",
+        &fs::read_to_string(&victim).unwrap(),
+        &"原来的内容".to_string(),
+    );
+    if let Err(e) = result {
+        panic!(
+            "一个符号链接正好占着你的临时文件名，你的函数就失败了（{}）：名字已经存在时换一个再试",
+            describe_io(&e)
+        );
     }
+    let meta = fs::symlink_metadata(dir.join("收到.bin")).unwrap();
+    assert!(meta.is_file(), "收到.bin 应当是一个普通文件");
+    expect_eq(
+        "保存的内容",
+        &fs::read(dir.join("收到.bin")).unwrap(),
+        &b"hello".to_vec(),
+    );
 
-    // 2. 两个上传同时收到一半：各自的临时文件互不干扰，两个都完整地保存下来。
-    let first: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
-    let second: Vec<u8> = (0..1000u32).map(|i| (i % 13) as u8 + 100).collect();
+    // 10. 两个上传同时收到一半：各自的临时文件互不干扰。
+    let dir = fresh(root, "together");
+    let first = data(1000, 4);
+    let second = data(1000, 5);
     let (a_paused, a_paused_rx) = channel();
     let (a_go, a_go_rx) = channel();
     let (b_paused, b_paused_rx) = channel();
     let (b_go, b_go_rx) = channel();
-    let gated = |data: &Vec<u8>, paused, resume| Gated {
-        data: data.clone(),
+    let gated = |bytes: &Vec<u8>, paused, resume| Gated {
+        data: bytes.clone(),
         pos: 0,
         pause_at: 500,
         paused: Some(paused),
@@ -405,18 +679,393 @@ fn the_reference_receive_neither_follows_symlinks_nor_collides() {
     };
     let mut a = gated(&first, a_paused, a_go_rx);
     let mut b = gated(&second, b_paused, b_go_rx);
-    let (dir_a, dir_b) = (dir.clone(), dir.clone());
-    let ta = thread::spawn(move || receive(&mut a, &dir_a, "a.bin", 1000));
-    a_paused_rx.recv_timeout(DEADLINE).unwrap();
-    let tb = thread::spawn(move || receive(&mut b, &dir_b, "b.bin", 1000));
-    b_paused_rx.recv_timeout(DEADLINE).unwrap();
+    let (da, db) = (dir.clone(), dir.clone());
+    let (sa, sb) = (sha256(&first), sha256(&second));
+    let ta = thread::spawn(move || receive(&mut a, &da, "a.bin", 1000, &sa));
+    let waiting = |rx: Receiver<()>, which: &str| {
+        if rx.recv_timeout(DEADLINE).is_err() {
+            panic!("{which}上传没有读到一半：你的函数在读之前就卡住了，或者出错返回了");
+        }
+    };
+    waiting(a_paused_rx, "第一个");
+    let tb = thread::spawn(move || receive(&mut b, &db, "b.bin", 1000, &sb));
+    waiting(b_paused_rx, "第二个");
     a_go.send(()).unwrap();
     let ra = ta.join().unwrap();
     b_go.send(()).unwrap();
     let rb = tb.join().unwrap();
-    assert_eq!(ra.expect("第一个上传应当成功"), sha256(&first));
-    assert_eq!(rb.expect("第二个上传应当成功"), sha256(&second));
-    assert_eq!(fs::read(dir.join("a.bin")).unwrap(), first);
-    assert_eq!(fs::read(dir.join("b.bin")).unwrap(), second);
-    assert_eq!(names_in(&dir), ["a.bin", "a.txt", "b.bin"]);
+    for (which, r) in [("第一个", ra), ("第二个", rb)] {
+        if let Err(e) = r {
+            panic!(
+                "两个上传同时进行时，{which}失败了（{}）：临时文件的名字要各不相同，比如带上进程号和一个序号",
+                describe_io(&e)
+            );
+        }
+    }
+    assert!(
+        fs::read(dir.join("a.bin")).unwrap() == first,
+        "同时收的两个文件，a.bin 的内容不对"
+    );
+    assert!(
+        fs::read(dir.join("b.bin")).unwrap() == second,
+        "同时收的两个文件，b.bin 的内容不对"
+    );
+    expect_eq(
+        "两个都收完后目录里只有这两个文件",
+        &names_in(&dir),
+        &vec!["a.bin".to_string(), "b.bin".to_string()],
+    );
+
+    // 11. 存放目录不存在：返回错误，而不是一直重试。
+    let missing = root.join("没有这个目录");
+    let result = call("receive_checked（存放目录不存在）", move || {
+        receive(
+            &mut io::Cursor::new(b"hello".to_vec()),
+            &missing,
+            "a.txt",
+            5,
+            &sha256(b"hello"),
+        )
+    });
+    assert!(result.is_err(), "存放目录不存在时应当返回错误");
 }
+
+/// 第 1 步里看到的临时文件名，以及把其中最后一串数字加 1 到 32 得到的名字：
+/// 用序号起名的写法，下一次多半就用这些名字。
+fn likely_temp_names(seen: &[String]) -> Vec<String> {
+    let mut names = Vec::new();
+    for name in seen {
+        names.push(name.clone());
+        let bytes = name.as_bytes();
+        let Some(end) = bytes.iter().rposition(u8::is_ascii_digit) else {
+            continue;
+        };
+        let start = bytes[..end]
+            .iter()
+            .rposition(|b| !b.is_ascii_digit())
+            .map_or(0, |i| i + 1);
+        let Ok(n) = name[start..=end].parse::<u64>() else {
+            continue;
+        };
+        for k in 1..=32 {
+            names.push(format!("{}{}{}", &name[..start], n + k, &name[end + 1..]));
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+exercise!(
+    l10_receive,
+    "exercises/receive.rs",
+    check_receive,
+    lesson_10::exercises::receive::receive_checked,
+    lesson_10::solutions::receive::receive_checked,
+);
+
+// ---------------------------------------------------------------------------
+// 练习 4 ★★★：整个服务端
+// ---------------------------------------------------------------------------
+
+type Serve = fn(TcpListener, PathBuf, u64, Duration) -> io::Result<()>;
+
+/// 在后台运行着的、学习者的服务端。
+struct Yours {
+    handle: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl Yours {
+    /// 它还在运行吗？已经结束了就说明为什么。
+    fn still_running(&mut self, when: &str) {
+        let finished = self.handle.as_ref().is_some_and(|h| h.is_finished());
+        if !finished {
+            return;
+        }
+        match self.handle.take().unwrap().join() {
+            Ok(Ok(())) => {
+                panic!("{when}：你的 serve_checked 返回了 Ok(())，可服务端应当一直服务下去")
+            }
+            Ok(Err(e)) => panic!("{when}：你的 serve_checked 返回了错误：{}", describe_io(&e)),
+            Err(p) => {
+                let text = p
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                panic!("{when}：你的 serve_checked panic 了：{text}")
+            }
+        }
+    }
+}
+
+fn request(name: &str, body: &[u8]) -> Vec<u8> {
+    let mut bytes = format!("post|{}|{}|{name}\n", body.len(), sha256(body)).into_bytes();
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+/// 一个连到学习者服务端的客户端：发完就等回答，从不半关闭。
+struct Client {
+    stream: TcpStream,
+    reader: BufReader<TcpStream>,
+}
+
+impl Client {
+    fn connect(addr: SocketAddr, yours: &mut Yours, what: &str) -> Client {
+        yours.still_running(what);
+        let stream = peers::connect(addr).unwrap_or_else(|e| {
+            yours.still_running(what);
+            panic!("{what}：连不上你的服务端：{}", describe_io(&e))
+        });
+        let reader = BufReader::new(stream.try_clone().unwrap());
+        Client { stream, reader }
+    }
+
+    fn send(&mut self, yours: &mut Yours, what: &str, bytes: &[u8]) {
+        if let Err(e) = self.stream.write_all(bytes) {
+            yours.still_running(what);
+            panic!(
+                "{what}：还没发完，你的服务端就关闭了连接（{}）",
+                describe_io(&e)
+            );
+        }
+    }
+
+    /// 读一行回答（不含换行）。
+    fn answer(&mut self, yours: &mut Yours, what: &str, likely: &str) -> String {
+        let mut line = Vec::new();
+        let result = self.reader.read_until(b'\n', &mut line);
+        if !line.ends_with(b"\n") {
+            yours.still_running(what);
+        }
+        match result {
+            Ok(_) if line.ends_with(b"\n") => {
+                line.pop();
+                String::from_utf8_lossy(&line).into_owned()
+            }
+            Ok(_) if line.is_empty() => {
+                panic!("{what}：你的服务端没有回答就关闭了连接（{likely}）")
+            }
+            Ok(_) => panic!(
+                "{what}：回答要以换行结束，你的服务端发了 {:?} 就关闭了连接",
+                String::from_utf8_lossy(&line)
+            ),
+            Err(e) => panic!("{what}：{}", waited("回答", &e, WAIT, likely)),
+        }
+    }
+
+    fn expect_ok(&mut self, yours: &mut Yours, what: &str) {
+        let got = self.answer(
+            yours,
+            what,
+            "是不是在等对方半关闭或者关闭连接？收够说好的字节数、存好文件，就该回答 ok",
+        );
+        expect_eq(&format!("{what}：回答不对"), &got, &"ok".to_string());
+    }
+
+    fn expect_error(&mut self, yours: &mut Yours, what: &str) {
+        let got = self.answer(yours, what, "坏的请求也要回答 error <原因>");
+        assert!(
+            got.starts_with("error ") && got.len() > "error ".len(),
+            "{what}：应当回答 error <原因>，你的服务端回答的是 {:?}",
+            cut(&got)
+        );
+    }
+}
+
+/// 存放目录里应当正好是到目前为止存下的文件（`saved` 再加上 `new`），没有临时文件。
+fn expect_files(yours: &mut Yours, dir: &Path, saved: &mut Vec<String>, what: &str, new: &[&str]) {
+    saved.extend(new.iter().map(|s| s.to_string()));
+    saved.sort();
+    yours.still_running(what);
+    expect_eq(
+        &format!("{what}：存放目录里应当正好是这些文件"),
+        &names_in(dir),
+        saved,
+    );
+}
+
+fn check_serve(serve: Serve) {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("uploads");
+    fs::create_dir(&dir).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let idle = Duration::from_secs(1);
+    let for_server = dir.clone();
+    let handle = thread::Builder::new()
+        .name("你的服务端".into())
+        .spawn(move || serve(listener, for_server, 1000, idle))
+        .unwrap();
+    let mut yours = Yours {
+        handle: Some(handle),
+    };
+    let mut saved = Vec::new();
+
+    // 1. 教程式的客户端：发完请求头和内容就等回答，不半关闭。
+    let what = "一个发完就等回答的客户端上传 第一个.txt";
+    let mut c = Client::connect(addr, &mut yours, what);
+    c.send(&mut yours, what, &request("第一个.txt", b"hello"));
+    c.expect_ok(&mut yours, what);
+    expect_files(&mut yours, &dir, &mut saved, what, &["第一个.txt"]);
+    assert!(
+        fs::read(dir.join("第一个.txt")).unwrap() == b"hello",
+        "第一个.txt 的内容不对"
+    );
+
+    // 2. 两个请求一起到达，然后同一个连接上再来一个。
+    let what = "同一个连接上，两个上传一次发出（a.txt 和 b.txt）";
+    let mut c = Client::connect(addr, &mut yours, what);
+    c.send(
+        &mut yours,
+        what,
+        &[request("a.txt", b"aaa"), request("b.txt", b"bbbb")].concat(),
+    );
+    c.expect_ok(&mut yours, what);
+    c.expect_ok(
+        &mut yours,
+        &format!("{what}，第二个：和第一个一起到达的字节属于它，BufReader 里多读到的不能扔"),
+    );
+    let what = "同一个连接上，回答之后接着上传 c.txt";
+    c.send(&mut yours, what, &request("c.txt", b"c"));
+    c.expect_ok(&mut yours, what);
+    expect_files(
+        &mut yours,
+        &dir,
+        &mut saved,
+        what,
+        &["a.txt", "b.txt", "c.txt"],
+    );
+
+    // 3. 慢慢发：每 30 毫秒 7 个字节，每次都比空闲超时短得多。
+    let what = "一个客户端每 30 毫秒只发 7 个字节（慢.txt）";
+    let mut c = Client::connect(addr, &mut yours, what);
+    let body = data(60, 6);
+    if let Err(e) = peers::trickle(
+        &mut c.stream,
+        &request("慢.txt", &body),
+        7,
+        Duration::from_millis(30),
+    ) {
+        yours.still_running(what);
+        panic!(
+            "{what}：还没发完，你的服务端就关闭了连接（{}）：一次 read 只拿到一小段，要一直读到说好的字节数",
+            describe_io(&e)
+        );
+    }
+    c.expect_ok(
+        &mut yours,
+        &format!("{what}：一次 read 只拿到一小段，要读够说好的字节数"),
+    );
+    expect_files(&mut yours, &dir, &mut saved, what, &["慢.txt"]);
+    assert!(
+        fs::read(dir.join("慢.txt")).unwrap() == body,
+        "慢.txt 的内容不对"
+    );
+
+    // 4. 各种要拒绝的请求：回答 error，什么都不存。
+    let mut wrong = request("错.txt", b"hello");
+    let at = wrong.len() - 1;
+    wrong[at] = b'H'; // 内容和请求头里的摘要对不上
+    let refused: Vec<(&str, Vec<u8>)> = vec![
+        ("内容和请求头里的摘要对不上", wrong),
+        ("文件名是 ../逃出去.txt", request("../逃出去.txt", b"hello")),
+        ("第一个.txt 已经存在", request("第一个.txt", b"again")),
+        (
+            "大小 5000 超过了 max_size（请求头后面没有内容：不要等它）",
+            format!("post|5000|{}|big.bin\n", sha256(b"x")).into_bytes(),
+        ),
+        ("请求头不是 post|大小|摘要|文件名", b"hello\n".to_vec()),
+    ];
+    for (why, bytes) in refused {
+        let what = format!("一个坏请求（{why}）");
+        let mut c = Client::connect(addr, &mut yours, &what);
+        c.send(&mut yours, &what, &bytes);
+        c.expect_error(&mut yours, &what);
+        expect_files(&mut yours, &dir, &mut saved, &what, &[]);
+    }
+    expect_eq(
+        "第一个.txt 不能被覆盖",
+        &fs::read(dir.join("第一个.txt")).unwrap(),
+        &b"hello".to_vec(),
+    );
+    let outside = names_in(root.path());
+    expect_eq(
+        "存放目录外面不能多出东西",
+        &outside,
+        &vec!["uploads".to_string()],
+    );
+
+    // 5. 说到一半就消失（RST）：不留下半截的文件，也不留下临时文件。
+    let what = "一个客户端发了 300 / 1000 字节就消失了";
+    yours.still_running(what);
+    let s = peers::connect(addr).unwrap();
+    let bytes = request("半截.bin", &data(1000, 7));
+    peers::vanish(s, &bytes, bytes.len() - 700).unwrap();
+    let started = Instant::now();
+    while names_in(&dir) != saved {
+        assert!(
+            started.elapsed() < WAIT,
+            "{what}：{} 秒后存放目录里还有 {:?}：出错时要删掉临时文件",
+            WAIT.as_secs(),
+            names_in(&dir)
+        );
+        thread::sleep(Duration::from_millis(10)); // 轮询，有期限
+    }
+
+    // 6. 一个不说话的连接占着，另一个客户端照样得到回答；不说话的那个在空闲超时后被关掉。
+    let what = "一个连接连上后什么也不发，这时另一个客户端上传 不说话时.txt";
+    let mut silent = Client::connect(addr, &mut yours, what);
+    let mut c = Client::connect(addr, &mut yours, what);
+    c.send(&mut yours, what, &request("不说话时.txt", b"hi"));
+    c.expect_ok(
+        &mut yours,
+        &format!("{what}：一个连接一直不说话，别的客户端也不该等它：每个连接要有自己的线程"),
+    );
+    silent.stream.set_nonblocking(true).unwrap();
+    let mut probe = [0u8; 1];
+    let closed_already = matches!(silent.stream.read(&mut probe), Ok(0));
+    assert!(
+        !closed_already,
+        "{what}：等到不说话的连接被关掉，另一个客户端才得到回答：每个连接要有自己的线程"
+    );
+    silent.stream.set_nonblocking(false).unwrap();
+    expect_files(&mut yours, &dir, &mut saved, what, &["不说话时.txt"]);
+    let started = Instant::now();
+    silent
+        .stream
+        .set_read_timeout(Some(idle * 4 + WAIT))
+        .unwrap();
+    // 关掉之前说一句 error（说明为什么）也可以。
+    let mut said = Vec::new();
+    match silent.stream.read_to_end(&mut said) {
+        Ok(_) => {}
+        Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
+        Err(e) => panic!(
+            "一个连接 {} 秒不说话，你的服务端应当关掉它：{}",
+            idle.as_secs(),
+            waited("它被关掉", &e, idle * 4 + WAIT, "给每个连接设读超时 idle")
+        ),
+    }
+    assert!(
+        started.elapsed() < idle * 4,
+        "不说话的连接过了 {:?} 才被关掉，空闲超时是 {idle:?}",
+        started.elapsed()
+    );
+
+    // 7. 这么多事之后，服务端照常工作。
+    let what = "最后再上传一个 最后.txt";
+    let mut c = Client::connect(addr, &mut yours, what);
+    c.send(&mut yours, what, &request("最后.txt", b"bye"));
+    c.expect_ok(&mut yours, what);
+    expect_files(&mut yours, &dir, &mut saved, what, &["最后.txt"]);
+}
+
+exercise!(
+    l10_serve,
+    "exercises/serve.rs",
+    check_serve,
+    lesson_10::exercises::serve::serve_checked,
+    lesson_10::solutions::serve::serve_checked,
+);

@@ -37,8 +37,8 @@ impl Server {
     }
 }
 
-/// 启动服务端：`--port 0 --dir <新的临时目录>/uploads --disk-reserve-mb 0`，再加上 `extra`
-/// （`extra` 自己给出 `--disk-reserve-mb` 时用它的）。
+/// 启动服务端：`--port 0 --dir <新的临时目录>/uploads --disk-reserve 0`，再加上 `extra`
+/// （`extra` 自己给出 `--disk-reserve` 时用它的）。
 ///
 /// 预留设为 0：测试不该因为运行它的机器磁盘快满了而失败；预留本身由专门的测试检查。
 pub fn start(extra: &[&str]) -> Server {
@@ -50,8 +50,8 @@ pub fn start(extra: &[&str]) -> Server {
         "--dir".into(),
         dir.display().to_string(),
     ];
-    if !extra.contains(&"--disk-reserve-mb") {
-        args.extend(["--disk-reserve-mb".to_string(), "0".into()]);
+    if !extra.contains(&"--disk-reserve") {
+        args.extend(["--disk-reserve".to_string(), "0".into()]);
     }
     args.extend(extra.iter().map(|s| s.to_string()));
     let proc = Proc::server(SERVER, args);

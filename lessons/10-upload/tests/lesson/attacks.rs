@@ -123,7 +123,7 @@ fn a_file_bigger_than_the_free_disk_space_is_refused_up_front() {
 #[test]
 fn the_disk_reserve_is_kept_free() {
     // 预留比任何磁盘都大：哪怕 5 个字节的上传也放不下，内容一个字节都不收。
-    let server = start(&["--disk-reserve-mb", &(u64::MAX / (1024 * 1024)).to_string()]);
+    let server = start(&["--disk-reserve", "15EiB"]);
     let reply = request(server.addr(), &post("小.txt", b"hello"));
     assert!(reply.starts_with("error 服务端的磁盘空间不够"), "{reply}");
     assert!(reply.contains("还要留出"), "{reply}");
@@ -134,7 +134,7 @@ fn the_disk_reserve_is_kept_free() {
 fn a_client_dripping_one_byte_at_a_time_is_dropped() {
     // slowloris：每 0.2 秒发 1 个字节，每次读都不超过 1 秒的空闲超时。
     // 只看读超时的服务端会一直陪它耗下去；要求最低速度的服务端在约 1 秒后断开。
-    let mut server = start(&["--timeout", "1"]);
+    let mut server = start(&["--idle-timeout", "1"]);
     let stream = connect(server.addr());
     let request = post("慢.bin", &[b'x'; 1000]);
     let started = Instant::now();
@@ -143,7 +143,7 @@ fn a_client_dripping_one_byte_at_a_time_is_dropped() {
         // 这里的停顿是“攻击”本身，不是在等对方就绪。
         thread::sleep(Duration::from_millis(200));
         if (&stream).write_all(&[*byte]).is_err()
-            || server.proc.stdout_so_far().contains("对方太慢")
+            || server.proc.stdout_so_far().contains("拒绝：读请求头失败")
         {
             dropped = true;
             break;
@@ -151,6 +151,14 @@ fn a_client_dripping_one_byte_at_a_time_is_dropped() {
         assert!(started.elapsed() < DEADLINE, "期限内没有断开慢慢滴的客户端");
     }
     assert!(dropped, "整个请求都滴完了，服务端一直没有断开它");
-    server.proc.expect_stdout("对方太慢");
+    // 每次等待都不到 1 秒的空闲超时，断开它的是最低速率。
+    server
+        .proc
+        .expect_stdout("拒绝：读请求头失败：1 秒内没有收到数据，或者平均每秒不到 16 KiB，断开");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "用了 {:?} 才断开",
+        started.elapsed()
+    );
     assert!(server.listing().is_empty(), "{:?}", server.listing());
 }

@@ -13,6 +13,8 @@ use std::thread;
 use std::time::Duration;
 
 use common::{connect, listing, CLIENT};
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
 use testkit::{wait_until, Proc};
 
 const SERVER_NAME: &str = "l10-tutorial-server";
@@ -71,10 +73,9 @@ fn unread_bytes(port: u16) -> Option<usize> {
     })
 }
 
-fn signal(proc: &Proc, sig: i32) {
-    // SAFETY: 给我们自己启动、还没被回收的子进程发一个信号，不涉及任何内存。
-    let ret = unsafe { libc::kill(proc.pid() as libc::pid_t, sig) };
-    assert_eq!(ret, 0, "发信号失败");
+fn signal(proc: &Proc, sig: Signal) {
+    let pid = Pid::from_raw(i32::try_from(proc.pid()).unwrap());
+    kill(pid, sig).expect("给自己启动的服务端发信号");
 }
 
 #[test]
@@ -89,7 +90,7 @@ fn the_header_swallows_the_start_of_the_file() {
     });
     t.lines(SERVER_NAME, &before);
     // 服务端停在 accept 之前：就像它正忙着，或者被系统晚一点调度。
-    signal(&server, libc::SIGSTOP);
+    signal(&server, Signal::SIGSTOP);
     t.note("服务端暂停（SIGSTOP）。这时客户端上传 a.txt（5 个字节 hello），输入的是 post|a.txt");
     let mut client = Twin::Rust(TUTORIAL_CLIENT).spawn(dir.path(), port);
     client.send_line("post|a.txt");
@@ -104,7 +105,7 @@ fn the_header_swallows_the_start_of_the_file() {
     t.note(&format!(
         "两次 sendall 的 {sent} 个字节都在服务端的接收队列里了。客户端已经退出，服务端继续（SIGCONT）"
     ));
-    signal(&server, libc::SIGCONT);
+    signal(&server, Signal::SIGCONT);
     let all = wait_stdout(&mut server, "服务端回去等下一个连接", waiting_again);
     t.lines(SERVER_NAME, &all[before.len()..]);
     let files = tree(&dir.path().join("yuan"));

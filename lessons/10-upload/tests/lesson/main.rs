@@ -9,5 +9,6 @@ mod programs;
 mod protocol;
 mod python;
 mod refusals;
+mod reliability;
 mod transfer;
 mod twins;

@@ -29,7 +29,12 @@ fn upload_then_download_gives_back_the_same_bytes() {
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("MB/s"), "要报告速度：{}", out.stdout);
+    assert!(out.stdout.contains(" MiB/s"), "要报告速度：{}", out.stdout);
+    assert!(
+        out.stdout.contains("上传完成：3.0 MiB，"),
+        "大小要写成人看的样子：{}",
+        out.stdout
+    );
     // 管道上不画进度条：输出里没有回车和终端控制字符。
     for text in [&out.stdout, &out.stderr] {
         assert!(
@@ -182,10 +187,12 @@ fn fewer_bytes_than_announced_is_refused() {
 
 #[test]
 fn a_stalled_upload_times_out_and_leaves_nothing() {
-    let mut server = start(&["--timeout", "1"]);
+    let mut server = start(&["--idle-timeout", "1"]);
     let stream = start_upload(&server, "卡住.bin", 1_000_000, 1000);
     // 连接一直开着，但一个字节也不再发：服务端 1 秒后放弃。
-    server.proc.expect_stdout("1 秒内没有收到任何数据");
+    server
+        .proc
+        .expect_stdout("上传中断，临时文件已删除：1 秒内没有收到数据");
     assert!(server.listing().is_empty(), "{:?}", server.listing());
     drop(stream);
 }
@@ -210,11 +217,25 @@ fn a_temporary_file_is_never_served() {
 
 #[test]
 fn the_server_turns_away_clients_beyond_its_limit() {
-    let mut server = start(&["--max-clients", "1"]);
+    let mut server = start(&["--max-connections", "1"]);
     let _first = start_upload(&server, "一.bin", 1_000_000, 10);
     server.proc.expect_stdout("[#1] 上传 一.bin");
     let second = connect(server.addr());
-    assert_eq!(reply_line(&second), "error 服务端忙，请稍后再试");
+    assert_eq!(
+        reply_line(&second),
+        "error 服务端忙：已经在服务 1 个连接，请稍后再试"
+    );
+    // 真正的客户端把这一行说给用户听，而不是“连接被重置”。
+    let path = server.root.path().join("二.txt");
+    fs::write(&path, "hello").unwrap();
+    let out = client(&[
+        "--port",
+        &server.port(),
+        "upload",
+        &path.display().to_string(),
+    ]);
+    assert_clear_failure(&out, "服务端拒绝了上传：服务端忙：已经在服务 1 个连接");
+    server.proc.expect_stdout("服务端忙：已经在服务 1 个连接");
 }
 
 #[test]
