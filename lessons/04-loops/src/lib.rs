@@ -75,16 +75,17 @@ pub fn connect(host: &str, port: u16, timeout: Duration, server: &str) -> Result
     })
 }
 
-/// 服务端为什么断开一个连接，说给看日志的人听：超时（空闲、太慢）和别的错误分开说。
+/// 服务端为什么断开一个连接，说给看日志的人听：超时（一直不说话、太慢）和别的错误分开说。
 ///
-/// `Guarded` 的期限到了时，错误里已经有一句中文（“对方太慢或一直不说话……”）；
-/// 系统的读写超时（期限的最后一段）报的是 `WouldBlock`，它的原文对人没有用，换成同样的意思。
-pub fn dropped_because(err: &std::io::Error) -> String {
+/// 超时有两种报法：`Guarded` 发现期限已过时报 `TimedOut`，系统的读写超时在期限的最后一段到了时报
+/// `WouldBlock`。对人来说是同一件事，所以说成同一句话，带上这两条限制。
+pub fn dropped_because(err: &std::io::Error, policy: &support::serve::Policy) -> String {
     if support::is_timeout(err) {
-        if err.get_ref().is_some() {
-            return err.to_string();
-        }
-        return "对方太慢或一直不说话：到了空闲超时".to_string();
+        return format!(
+            "对方一直不说话或太慢（空闲超时 {} 秒，最低速率每秒 {} 字节）",
+            policy.idle.as_secs(),
+            policy.min_rate
+        );
     }
     format!("连接出错（{err}）")
 }

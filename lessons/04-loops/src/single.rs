@@ -45,7 +45,7 @@ pub fn serve_forever(listener: &TcpListener, policy: &Policy, log: Log) {
             Ok(n) => log(&format!("客户端 {peer} 断开了连接（这次共 {n} 条消息）")),
             Err(e) if support::is_timeout(&e) => log(&format!(
                 "{}：断开客户端 {peer}，好让排队的客户端进来",
-                dropped_because(&e)
+                dropped_because(&e, policy)
             )),
             Err(e) => log(&format!("和客户端 {peer} 的连接出错（{e}），断开")),
         }

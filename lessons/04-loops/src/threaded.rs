@@ -24,13 +24,17 @@ pub fn serve_threaded(listener: &TcpListener, policy: &Policy, delay: Duration, 
     let refuse = |stream: &mut TcpStream, why: Refusal| {
         let _ = send_message(stream, why.message().as_bytes());
     };
+    let limits = policy.clone();
     let handle = move |mut conn: Conn| {
         let peer = conn.peer;
         log(&format!("接受来自 {peer} 的新连接……"));
         // conn.stream 归这个线程所有：线程结束时连接随之关闭，名额（conn.slot）随之归还。
         match greet_client(&mut conn.stream, peer, delay, log) {
             Ok(n) => log(&format!("来自 {peer} 的连接已关闭（{n} 条消息）。")),
-            Err(e) => log(&format!("{}，关闭和 {peer} 的连接。", dropped_because(&e))),
+            Err(e) => log(&format!(
+                "{}，关闭和 {peer} 的连接。",
+                dropped_because(&e, &limits)
+            )),
         }
     };
     serve::serve(listener, policy, || false, log, refuse, handle);

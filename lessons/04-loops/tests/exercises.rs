@@ -299,6 +299,15 @@ impl Probe {
     }
 }
 
+/// 等计数到 `n`（有期限）。
+fn wait_for(count: &AtomicUsize, n: usize, why: &str) {
+    let deadline = Instant::now() + RETURN_WITHIN;
+    while count.load(Ordering::SeqCst) < n {
+        assert!(Instant::now() < deadline, "{why}");
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
 /// 读一行回答（`hello` 或 `busy`）。
 fn first_line(stream: &TcpStream, who: &str, likely: &str) -> String {
     let mut line = String::new();
@@ -314,7 +323,7 @@ fn first_line(stream: &TcpStream, who: &str, likely: &str) -> String {
 
 fn check_per_thread(serve_capped: Capped) {
     const MAX: usize = 2;
-    const CLIENTS: usize = 16;
+    const CLIENTS: usize = 64;
     let probe = Probe::new();
     let handler = probe.handler();
     let (listener, addr) = listen();
@@ -358,6 +367,8 @@ fn check_per_thread(serve_capped: Capped) {
 
     // 第 1 个客户端走了：它的 handler 返回之后，名额要空出来。
     drop(c1);
+    wait_for(&probe.finished, 1, "第 1 个客户端走了，评分的处理函数却一直没有结束");
+    // 先等评分的处理函数真的结束了（它自己记下的），再去试新的连接：剩下的只是你归还名额的那一步。
     let fresh = |open: &mut dyn FnMut(&str) -> TcpStream, why: &str| -> TcpStream {
         let deadline = Instant::now() + REPLY_WITHIN;
         loop {
@@ -366,7 +377,7 @@ fn check_per_thread(serve_capped: Capped) {
                 return c;
             }
             assert!(Instant::now() < deadline, "{why}");
-            thread::sleep(Duration::from_millis(50));
+            thread::sleep(Duration::from_millis(100));
         }
     };
     let c4 = fresh(
@@ -375,6 +386,7 @@ fn check_per_thread(serve_capped: Capped) {
     );
     // 第 2 个客户端让它的 handler 故意 panic：那个线程结束了，名额也要归还。
     (&c2).write_all(b"panic\n").unwrap();
+    wait_for(&probe.finished, 2, "评分的处理函数没有按要求 panic");
     let c5 = fresh(
         &mut open,
         "handler panic 之后名额没有归还，后来的连接一直收到 busy：\

@@ -190,7 +190,7 @@ fn threaded_server_drops_idle_and_trickling_clients() {
     assert_eq!(recv_once(&idle, "Welcome!"), b"Welcome!");
     let waited = wait_for_close(&mut idle, "一直不说话的客户端");
     assert!(waited < Duration::from_secs(5), "{waited:?}");
-    srv.expect_stdout("对方太慢或一直不说话");
+    srv.expect_stdout("对方一直不说话或太慢（空闲超时 1 秒，最低速率每秒 1000 字节）");
 
     // 每个字节都是一条“消息”，服务端也都回复了：这是一段正常的对话，只是慢得离谱。
     let mut slow = connect(addr);
@@ -460,4 +460,232 @@ fn a_newcomer_is_welcomed_at_once_despite_silent_members() {
 
 fn chat_history() -> usize {
     lesson_04::chat::HISTORY
+}
+
+// ───────────────────────── 书里展示的真实运行 ─────────────────────────
+
+fn saved(name: &str) -> String {
+    format!("{}/output/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// 端口换成固定值：服务端的端口换成 `default`，对方的端口（127.0.0.x:端口）按出现的先后换成 50001、50002……
+fn mask_ports(text: &str, server_port: u16, default: u16) -> String {
+    let text = text.replace(&format!(":{server_port}"), &format!(":{default}"));
+    let mut peers: Vec<String> = Vec::new();
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("127.0.0.") {
+        let (head, tail) = rest.split_at(at);
+        out.push_str(head);
+        let host_len = "127.0.0.".len()
+            + tail["127.0.0.".len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .count();
+        let (host, after) = tail.split_at(host_len);
+        out.push_str(host);
+        rest = after;
+        if let Some(port_text) = rest.strip_prefix(':') {
+            let digits: String = port_text.chars().take_while(char::is_ascii_digit).collect();
+            if !digits.is_empty() && digits != default.to_string() {
+                let n = peers.iter().position(|p| *p == digits).unwrap_or_else(|| {
+                    peers.push(digits.clone());
+                    peers.len() - 1
+                });
+                out.push_str(&format!(":{}", 50001 + n));
+                rest = &port_text[digits.len()..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// 书里“所有服务端共用的规矩”一节的真实运行：上限、拒绝的话、空闲和太慢的客户端被断开。
+#[test]
+fn the_shared_policy_in_one_captured_run() {
+    let mut srv = server(
+        "l04-threaded-server",
+        &[
+            "--max-connections",
+            "2",
+            "--idle-timeout",
+            "1",
+            "--min-rate",
+            "1000",
+        ],
+    );
+    let addr = srv.addr();
+    let mut story = String::new();
+    let note = |story: &mut String, text: &str| story.push_str(&format!("# {text}\n"));
+    note(
+        &mut story,
+        "服务端：l04-threaded-server --max-connections 2 --idle-timeout 1 --min-rate 1000",
+    );
+    note(&mut story, "客户端 A 连上，收下欢迎语，然后一声不吭：");
+    let mut a = connect(addr);
+    story.push_str(&format!(
+        "[客户端A] 收到 {}\n",
+        String::from_utf8_lossy(&recv_once(&a, "Welcome!"))
+    ));
+    note(
+        &mut story,
+        "客户端 B 从同一个地址连上（同一个地址最多占上限的一半，也就是 1 个）：",
+    );
+    let mut b = connect(addr);
+    let mut refusal = Vec::new();
+    b.read_to_end(&mut refusal).unwrap();
+    story.push_str(&format!(
+        "[客户端B] 收到 {}，然后连接被关掉\n",
+        String::from_utf8_lossy(&refusal)
+    ));
+    note(
+        &mut story,
+        "客户端 C 从另一个地址（127.0.0.2）连上，每 300 毫秒说一个字节：",
+    );
+    let mut c = connect_from([127, 0, 0, 2], addr);
+    story.push_str(&format!(
+        "[客户端C] 收到 {}\n",
+        String::from_utf8_lossy(&recv_once(&c, "Welcome!"))
+    ));
+    note(
+        &mut story,
+        "客户端 D 从第三个地址（127.0.0.3）连上：两个名额都占着",
+    );
+    let mut d = connect_from([127, 0, 0, 3], addr);
+    let mut refusal = Vec::new();
+    d.read_to_end(&mut refusal).unwrap();
+    story.push_str(&format!(
+        "[客户端D] 收到 {}，然后连接被关掉\n",
+        String::from_utf8_lossy(&refusal)
+    ));
+    let waited = wait_for_close(&mut a, "一直不说话的客户端 A");
+    note(&mut story, "过了 1 秒多，客户端 A 被断开（空闲超时）");
+    assert!(waited < Duration::from_secs(5), "{waited:?}");
+    let lasted = trickle_until_dropped(&mut c, true);
+    assert!(lasted < Duration::from_secs(6), "{lasted:?}");
+    note(
+        &mut story,
+        "客户端 C 说了几个字节，每个都得到了回复，可它挣来的时间不够花，也被断开（最低速率）",
+    );
+    srv.expect_stdout("127.0.0.2");
+    let deadline = Instant::now() + DEADLINE;
+    while srv.stdout_so_far().matches("关闭和").count() < 2 {
+        assert!(Instant::now() < deadline, "服务端的日志里少了断开的记录");
+        thread::sleep(Duration::from_millis(10));
+    }
+    note(&mut story, "服务端的日志：");
+    // 两个客户端几乎同时到期，谁先被断开每次可能不同：断开的两行按客户端的先后排。
+    let log = mask_ports(&srv.stdout_so_far(), addr.port(), 9999);
+    let (mut closed, rest): (Vec<&str>, Vec<&str>) =
+        log.lines().skip(1).partition(|l| l.contains("关闭和"));
+    closed.sort();
+    for line in rest.into_iter().chain(closed) {
+        story.push_str(&format!("[服务端] {line}\n"));
+    }
+    assert_eq!(story.matches("服务端忙").count(), 4, "{story}");
+    testkit::assert_matches_saved(&saved("policy.txt"), &mask_ports(&story, addr.port(), 9999));
+}
+
+/// 书里 accept 退避的真实运行：描述符用完时的日志，一阵错误一行。
+#[test]
+fn the_accept_back_off_in_a_captured_run() {
+    let mut srv = server_with_few_fds("l04-threaded-server", &["--max-connections", "1000"]);
+    let addr = srv.addr();
+    let held: Vec<TcpStream> = (0..80).map(|_| connect(addr)).collect();
+    srv.expect_stdout("接受连接失败");
+    thread::sleep(Duration::from_millis(500));
+    drop(held);
+    srv.expect_stdout("接受连接恢复正常");
+    let log = srv.stdout_so_far();
+    let mut story = String::from(
+        "# 服务端在 ulimit -n 64 下运行（最多 64 个文件描述符），80 个客户端同时连上、都不说话：\n",
+    );
+    let accepted = log.matches("的新连接").count();
+    let mut shown = 0;
+    for line in log.lines() {
+        if line.contains("接受连接") {
+            // “连续失败了 N 次”的 N 每次运行都不同。
+            let line = match line.find("连续失败了 ") {
+                Some(at) => format!("{}连续失败了 N 次）", &line[..at]),
+                None => line.to_string(),
+            };
+            story.push_str(&format!("[服务端] {line}\n"));
+        } else if line.contains("的新连接") && shown < 2 {
+            shown += 1;
+            story.push_str(&format!("[服务端] {line}\n"));
+            if shown == 2 {
+                story.push_str("# ……（接受了几十个连接之后，描述符用完了）\n");
+            }
+        }
+        if line.contains("接受连接恢复正常") {
+            break;
+        }
+    }
+    assert!(accepted > 2, "{log}");
+    story.push_str("# 这一阵失败只记了一行；客户端们断开、描述符空出来以后，服务端照常接受\n");
+    testkit::assert_matches_saved(
+        &saved("policy-backoff.txt"),
+        &mask_ports(&story, addr.port(), 9999),
+    );
+}
+
+/// 书里聊天室的真实运行：一个从不读消息的成员被请出聊天室，别人照常聊天。
+#[test]
+fn a_member_that_never_reads_in_a_captured_run() {
+    let mut srv = server("l04-chat-server", &["--queue", "8"]);
+    let addr = srv.addr();
+    let a = connect(addr);
+    let a_lines = line_reader(a.try_clone().unwrap());
+    let mut story =
+        String::from("# 服务端：l04-chat-server --queue 8（每个成员最多积压 8 条消息）\n");
+    story.push_str(&format!("[甲] {}\n", next_line(&a_lines, "甲的欢迎语").0));
+    let mut b = connect(addr);
+    let _b_lines = line_reader(b.try_clone().unwrap());
+    let silent = connect_with_small_window(addr);
+    srv.expect_stdout("用户3（");
+    story.push_str("# 乙进来了；丙进来了，但从不读消息\n");
+    let big = "话".repeat(20_000);
+    let mut sent = 0;
+    let mut got = 0;
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + DEADLINE;
+    while !seen.iter().any(|l: &String| l.contains("跟不上了")) {
+        assert!(Instant::now() < deadline, "丙一直没有被请出去");
+        if sent < got + 4 {
+            b.write_all(format!("{sent}:{big}\n").as_bytes()).unwrap();
+            sent += 1;
+            continue;
+        }
+        let (line, _) = next_line(&a_lines, "乙的话");
+        if line.starts_with("用户2：") {
+            got += 1;
+        } else {
+            seen.push(line);
+        }
+    }
+    story.push_str("# 乙一条接一条地说长话（每条约 60 KB）；甲都收到了，同时也收到：\n");
+    for line in &seen {
+        story.push_str(&format!("[甲] {line}\n"));
+    }
+    b.write_all("还在吗\n".as_bytes()).unwrap();
+    loop {
+        let (line, _) = next_line(&a_lines, "乙的“还在吗”");
+        if line == "用户2：还在吗" {
+            story.push_str(&format!("# 乙说了一句短话，甲马上收到：\n[甲] {line}\n"));
+            break;
+        }
+    }
+    srv.expect_stdout("用户3 离开了聊天室");
+    story.push_str("# 服务端的日志（乙说的长话每条一行，这里略去）：\n");
+    for line in srv.stdout_so_far().lines().skip(1) {
+        if !line.starts_with("用户2 说：") {
+            story.push_str(&format!("[服务端] {line}\n"));
+        }
+    }
+    drop(silent);
+    testkit::assert_matches_saved(
+        &saved("chat-slow-member.txt"),
+        &mask_ports(&story, addr.port(), 12345),
+    );
 }
