@@ -181,8 +181,11 @@ fn send_in_pieces_then_half_close(pieces: &[&[u8]]) -> impl FnOnce(TcpStream) ->
     }
 }
 
+/// 一种情形：说明、对方一段一段发的内容、期望的回答、期望的返回值。
+type TallyCase<'a> = (&'a str, Vec<&'a [u8]>, &'a str, (u64, u64));
+
 fn check_until_eof(tally: Tally) {
-    let cases: [(&str, Vec<&[u8]>, &str, (u64, u64)); 3] = [
+    let cases: [TallyCase; 3] = [
         (
             "分三段慢慢到达、最后一段没有换行符",
             vec![
