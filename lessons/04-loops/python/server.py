@@ -8,7 +8,7 @@ import time
 parser = argparse.ArgumentParser()
 parser.add_argument("--host", default="127.0.0.1")
 parser.add_argument("--port", type=int, default=6969)
-parser.add_argument("--idle-secs", type=int, default=120)
+parser.add_argument("--idle-timeout", type=int, default=30)
 args = parser.parse_args()
 
 
@@ -29,7 +29,7 @@ while True:  # 外层循环：一个接一个地接受客户端
     print("等待连接……", flush=True)
     conn, addr = server.accept()
     print("客户端 %s:%d 连上了" % addr, flush=True)
-    conn.settimeout(args.idle_secs)  # 不说话的客户端不能让排队的人永远等下去
+    conn.settimeout(args.idle_timeout)  # 不说话的客户端不能让排队的人永远等下去（Rust 版还要求最低速率，这里从简）
     count = 0
     try:
         with conn:

@@ -40,7 +40,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--host", default="127.0.0.1")
 parser.add_argument("--port", type=int, default=9999)
 parser.add_argument("--delay-ms", type=int, default=0)
-parser.add_argument("--idle-secs", type=int, default=120)
+parser.add_argument("--idle-timeout", type=int, default=30)
 args = parser.parse_args()
 
 server = socket.create_server((args.host, args.port))
@@ -49,5 +49,5 @@ print("等待连接……", flush=True)
 while True:
     sock, addr = server.accept()
     # 每个连接交给一个新线程，主线程马上回去 accept 下一个。
-    threading.Thread(target=tcplink, args=(sock, addr, args.delay_ms / 1000, args.idle_secs),
+    threading.Thread(target=tcplink, args=(sock, addr, args.delay_ms / 1000, args.idle_timeout),
                      daemon=True).start()
