@@ -74,28 +74,65 @@ fn wait_result<T>(rx: &mpsc::Receiver<io::Result<T>>, what: &str, hang_hint: &st
 struct Running<T> {
     rx: mpsc::Receiver<io::Result<T>>,
     name: &'static str,
+    /// 一个客户端出错时，学习者的函数最可能错在哪里（只在它中途返回了错误时说）。
+    on_error: &'static str,
+    /// 检查自己已经从通道里拿走了结果（之后通道断开不说明学习者 panic 了）。
+    taken: std::cell::Cell<bool>,
 }
 
 impl<T: Send + std::fmt::Debug + 'static> Running<T> {
-    fn start(name: &'static str, f: impl FnOnce() -> io::Result<T> + Send + 'static) -> Running<T> {
+    fn start(
+        name: &'static str,
+        on_error: &'static str,
+        f: impl FnOnce() -> io::Result<T> + Send + 'static,
+    ) -> Running<T> {
         Running {
             rx: in_background(f),
             name,
+            on_error,
+            taken: std::cell::Cell::new(false),
         }
     }
 
-    /// 运行对方的剧本；剧本失败时，先看学习者的函数是不是已经结束了。
+    /// 最多等 `limit`，看函数是不是已经返回了。
+    fn returned_within(&self, limit: Duration) -> Option<io::Result<T>> {
+        let got = self.rx.recv_timeout(limit).ok();
+        if got.is_some() {
+            self.taken.set(true);
+        }
+        got
+    }
+
+    /// 运行对方的剧本；剧本失败时，如果失败只是因为连接断了，先看学习者的函数是不是已经 panic 或返回了，
+    /// 说出真正的原因。剧本自己的比较失败了（“你的回答……期望……”），那就是原因，原样报告。
     fn script<R>(&self, f: impl FnOnce() -> R) -> R {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
             Ok(r) => r,
             Err(payload) => {
-                match self.rx.recv_timeout(Duration::from_millis(300)) {
-                    Err(mpsc::RecvTimeoutError::Disconnected) => {
-                        panic!("{} panic 了（还是 todo!() 吗？）", self.name)
+                let message = payload
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                let compared = ["你的结果", "你的回答", "期望"]
+                    .iter()
+                    .any(|w| message.contains(w));
+                if !compared && !self.taken.get() {
+                    match self.rx.recv_timeout(Duration::from_millis(300)) {
+                        Err(mpsc::RecvTimeoutError::Disconnected) => {
+                            panic!("{} panic 了（还是 todo!() 吗？）", self.name)
+                        }
+                        Ok(Ok(v)) => {
+                            panic!("{} 还没服务完就返回了（Ok({v:?})）：{message}", self.name)
+                        }
+                        Ok(Err(e)) => panic!(
+                            "{} 中途返回了错误：{}。{}",
+                            self.name,
+                            describe_io(&e),
+                            self.on_error
+                        ),
+                        Err(mpsc::RecvTimeoutError::Timeout) => {}
                     }
-                    Ok(Ok(v)) => panic!("{} 还没服务完就返回了（Ok({v:?})）", self.name),
-                    Ok(Err(e)) => panic!("{} 中途返回了错误：{}", self.name, describe_io(&e)),
-                    Err(mpsc::RecvTimeoutError::Timeout) => {}
                 }
                 std::panic::resume_unwind(payload)
             }
@@ -103,6 +140,9 @@ impl<T: Send + std::fmt::Debug + 'static> Running<T> {
     }
 
     fn result(&self, hang_hint: &str) -> T {
+        if self.taken.get() {
+            panic!("{} 早就返回了", self.name);
+        }
         wait_result(&self.rx, self.name, hang_hint)
     }
 }
@@ -132,7 +172,7 @@ type Tally = fn(TcpStream) -> io::Result<(u64, u64)>;
 /// 让学习者的函数服务一个连接，`talk` 扮演对方。返回函数的结果（等不到就让检查失败）。
 fn tally_once(tally: Tally, talk: impl FnOnce(TcpStream)) -> io::Result<(u64, u64)> {
     let (listener, addr) = listen();
-    let running = Running::start("tally_until_eof", move || {
+    let running = Running::start("tally_until_eof", "", move || {
         let (stream, _) = listener.accept()?;
         tally(stream)
     });
@@ -330,10 +370,9 @@ fn check_per_thread(serve_capped: Capped) {
     let probe = Probe::new();
     let handler = probe.handler();
     let (listener, addr) = listen();
-    let running = Running::start("serve_capped", move || {
+    let running = Running::start("serve_capped", "", move || {
         serve_capped(listener, CLIENTS, MAX, handler)
     });
-    let rx = &running.rx;
     running.script(|| {
     let made = std::cell::Cell::new(0);
     let mut open = |who: &str| {
@@ -413,16 +452,14 @@ fn check_per_thread(serve_capped: Capped) {
         drop(open("凑数的客户端"));
     }
     // 还有两个连接没有关，它们的处理线程都还在：这时函数不应该已经返回。
-    if let Ok(result) = rx.recv_timeout(Duration::from_millis(300)) {
+    if let Some(result) = running.returned_within(Duration::from_millis(300)) {
         panic!(
             "还有连接在被服务、处理线程还没结束，函数就返回了（{result:?}）：返回前要 join 每一个线程"
         );
     }
     drop((c4, c5));
     });
-    wait_result(
-        rx,
-        "serve_capped",
+    running.result(
         "所有客户端都断开了，函数却没有返回：接受完 clients 个连接后要 join 所有线程再返回；\
          某个线程 panic 了，join 会返回 Err，不要让它挡住别的",
     );
@@ -494,13 +531,18 @@ fn with_accounts(accounts: &str) -> tempfile::NamedTempFile {
     file
 }
 
+const LOGIN_ERROR: &str =
+    "一个客户端出的错（比如它发了半行就断开、连接被重置）只能结束它自己的会话：调用会话函数时忽略它的错误，接着 accept 下一个";
+
 fn check_login(serve_login: Login) {
     let file = with_accounts(
         "alice|wonderland\nbob|builder\r\n\n没有竖线的一行\ncarol|a|b\n张三|密码 123\n",
     );
     let path = file.path().to_path_buf();
     let (listener, addr) = listen();
-    let running = Running::start("serve_login", move || serve_login(listener, &path, 3));
+    let running = Running::start("serve_login", LOGIN_ERROR, move || {
+        serve_login(listener, &path, 3)
+    });
     running.script(|| {
         let mut first = Session::new(addr);
         first.say(
@@ -571,7 +613,9 @@ fn check_login(serve_login: Login) {
     let file = with_accounts("dave|123\n");
     let path = file.path().to_path_buf();
     let (listener, addr) = listen();
-    let running = Running::start("serve_login", move || serve_login(listener, &path, 1));
+    let running = Running::start("serve_login", LOGIN_ERROR, move || {
+        serve_login(listener, &path, 1)
+    });
     running.script(|| {
         let mut only = Session::new(addr);
         only.say(
@@ -613,7 +657,7 @@ fn expect_relayed(stream: &mut TcpStream, want: &[u8], what: &str, likely: &str)
 
 fn check_relay(relay: Relay) {
     let (listener, addr) = listen();
-    let running = Running::start("relay", move || relay(listener));
+    let running = Running::start("relay", "", move || relay(listener));
     let from_b = "你好，我是 B\n".as_bytes();
     let answer = "收到，再见\n".as_bytes();
     running.script(|| {
