@@ -1,16 +1,27 @@
-//! 练习 2：带行号的回声服务端（一个连接）。
+//! 练习 4（★★★）：带行号的回声服务端（完整的服务端）。
 //!
-//! 对这个连接上收到的每一行（去掉行尾的 `\n` 或 `\r\n`），立刻回复一行 `<行号>: <这一行>`，
-//! 行号从 1 开始。例：收到 `你好`、`makefile` 两行，依次回复 `1: 你好\n`、`2: makefile\n`。
-//! 对方关闭连接（EOF）时返回 `Ok(回复了几行)`。
+//! 接受 `listener` 上的连接，每个连接一个线程，一直服务下去（只在 `accept` 出错时返回）。
+//! 每个连接上收到的每一行（去掉行尾的 `\n` 或 `\r\n`），立刻回复一行 `<行号>: <这一行>\n`，
+//! 行号每个连接从 1 数起。例：收到 `你好`、`makefile` 两行，依次回复 `1: 你好\n`、`2: makefile\n`。
 //!
-//! 用 `BufReader` 读、`BufWriter` 写（`stream.try_clone()` 得到第二个句柄）。
-//! 评分用的是真正的 `l06-line-client`：它发一行，等到回复，才发下一行。
-//! 所以每写完一个回复都要做一件事，否则对方永远等不到……
+//! 真实的对方不会都守规矩，所以还有几条规矩：
+//! - 对方关闭连接（EOF）时，最后一行没有换行也照样回复，然后结束这个连接；
+//! - 一行不是合法的 UTF-8：回复 `<行号>: 错误：不是 UTF-8\n`，这一行也占一个行号，连接继续；
+//! - 一行最多 1024 字节（不算换行）：更长的，回复 `错误：一行太长\n` 然后关闭这个连接，
+//!   不要把它整个读进内存；
+//! - 每一行都要在 `idle` 之内收完：从开始等这一行算起，到了 `idle` 还没有收到完整的一行
+//!   （一直不说话，或者一个字节一个字节地拖），就关闭这个连接。只给每一次 `read` 设超时是不够的。
+//! - 一个连接出了任何问题（对方重置连接、说到一半消失），只结束这个连接，服务端照常服务别人；
+//!   开不了新线程时也一样：`thread::spawn` 会 panic，`thread::Builder` 的 `spawn` 返回错误。
+//!
+//! 评分时，对方有：教程式的客户端（发一行、等回复，从不半关闭）、一个一直不说话的连接（它不能挡住别人）、
+//! 慢慢发但按时发完的、慢得不像话的、说到一半就消失的、发来一整行 2000 个字节的。
 
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
-use std::net::TcpStream;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::thread;
+use std::time::{Duration, Instant};
 
-pub fn serve_numbered(stream: TcpStream) -> io::Result<usize> {
+pub fn serve_numbered(listener: TcpListener, idle: Duration) -> io::Result<()> {
     todo!()
 }

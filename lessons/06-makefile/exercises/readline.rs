@@ -1,8 +1,9 @@
-//! 练习 1：Python 文本模式的 `f.readline(limit)`。
+//! 练习 2（★★☆）：读一行，最多这么多字节，不把字符切开。
 //!
 //! 从 `reader` 读一行文字，遇到下面任何一种情况就停下（先到先算）：
 //! - 读到了换行符 `\n`（换行符本身也放进结果）；
-//! - 已经读够 `limit` 个**字符**（不是字节：`你好` 是 2 个字符、6 个字节）；
+//! - 再放进下一个字符，结果就会超过 `max_bytes` 个**字节**：那个字符整个留在 `reader` 里，
+//!   它的字节一个也不拿（`你好` 是 6 个字节：`max_bytes` 为 5 时只读出 `你`）；
 //! - 对方关闭了连接（EOF）：返回已经读到的部分，可能是空串。
 //!
 //! 要求：
@@ -10,11 +11,14 @@
 //! - 不要多读：停下时，后面的字节必须还留在 `reader` 里，下一次调用能读到它们；
 //! - 收到非法的 UTF-8，或 EOF 时最后一个字符不完整，返回 `io::ErrorKind::InvalidData` 的错误。
 //!
-//! 例：对方发来 `你好\n世界和平万岁` 时，`read_line_limited(r, 10)` 返回 `"你好\n"`，
-//! 接着 `read_line_limited(r, 3)` 返回 `"世界和"`。
+//! 可以假定 `max_bytes >= 4`（一个 UTF-8 字符最多 4 字节）。
+//! 例：对方发来 `你好\n世界和平万岁` 时，`read_line_bytes(r, 10)` 返回 `"你好\n"`，
+//! 接着 `read_line_bytes(r, 10)` 返回 `"世界和"`（9 个字节；再加一个汉字就是 12 个）。
+//!
+//! 评分时，读缓冲区有时只有 1 个字节：那时 `fill_buf` 每次只给你一个字节。
 
 use std::io::{self, BufRead};
 
-pub fn read_line_limited(reader: &mut dyn BufRead, limit: usize) -> io::Result<String> {
+pub fn read_line_bytes(reader: &mut dyn BufRead, max_bytes: usize) -> io::Result<String> {
     todo!()
 }
