@@ -188,10 +188,13 @@ fn member(room: &Room, conn: Conn, policy: &Policy, log: Log) {
     let spawned = thread::Builder::new()
         .name(format!("发给 {peer}"))
         .spawn(move || deliver(outgoing, inbox));
-    let Ok(sender) = spawned else {
-        log(&format!("无法为 {peer} 启动发送线程，拒绝这个连接"));
-        let _ = send_line(incoming.inner(), &Refusal::NoThread.message());
-        return;
+    let sender = match spawned {
+        Ok(sender) => sender,
+        Err(e) => {
+            log(&format!("无法为 {peer} 启动发送线程（{e}），拒绝这个连接"));
+            let _ = send_line(incoming.inner(), &Refusal::NoThread.message());
+            return;
+        }
     };
     let Ok((id, name, online)) = room.join(incoming.inner(), outbox.clone()) else {
         drop(outbox);

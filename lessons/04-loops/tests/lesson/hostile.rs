@@ -462,6 +462,96 @@ fn chat_history() -> usize {
     lesson_04::chat::HISTORY
 }
 
+/// 以一个普通用户（nobody）的身份、在“这个用户最多 6 个进程或线程”的限制下启动服务端。
+/// 需要 root（切换用户）和 util-linux 的 setpriv、prlimit；没有时返回 None，测试说明原因后跳过。
+fn server_with_few_threads(name: &str, test: &str) -> Option<Proc> {
+    let usable = std::process::Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "prlimit",
+            "--nproc=6:6",
+            "true",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !usable {
+        eprintln!("跳过 {test}：需要 root 和 setpriv、prlimit 才能限制服务端的线程数");
+        return None;
+    }
+    let program = bin(name);
+    Some(Proc::server(
+        "setpriv",
+        [
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "prlimit",
+            "--nproc=6:6",
+            program.as_str(),
+            "--port",
+            "0",
+        ],
+    ))
+}
+
+/// 开不了线程时（线程数到了上限），只拒绝这一个连接，说明原因；服务端照常运行，线程空出来后照常服务。
+fn refuses_when_no_thread_can_start(name: &str, test: &str, greeting: &str) {
+    let Some(mut srv) = server_with_few_threads(name, test) else {
+        return;
+    };
+    let addr = srv.addr();
+    let mut held = Vec::new();
+    let mut refused = None;
+    for _ in 0..12 {
+        let mut c = connect(addr);
+        let mut first = vec![0u8; greeting.len()];
+        match c.read_exact(&mut first) {
+            Ok(()) if first == greeting.as_bytes() => held.push(c),
+            _ => {
+                let mut rest = Vec::new();
+                let _ = c.read_to_end(&mut rest);
+                first.extend_from_slice(&rest);
+                refused = Some(String::from_utf8_lossy(&first).into_owned());
+                break;
+            }
+        }
+    }
+    let refused = refused.expect("12 个连接都开出了线程：线程数的限制没有起作用");
+    assert!(
+        refused.trim_end() == "服务端忙：暂时开不了新的线程，请稍后再试",
+        "开不了线程的那个连接应当收到一句说明：{refused:?}"
+    );
+    srv.expect_stdout("拒绝这个连接");
+    assert!(srv.is_running(), "开不了线程不能让服务端退出");
+    drop(held);
+    // 线程空出来了：新的客户端（按期限重试）照常被服务。
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let mut c = connect(addr);
+        let mut first = vec![0u8; greeting.len()];
+        if c.read_exact(&mut first).is_ok() && first == greeting.as_bytes() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "线程空出来以后，新的客户端一直没有被服务"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// 线程数的限制按用户计（nobody 的所有进程和线程加起来），所以两个服务端一个接一个地试，不同时跑。
+#[test]
+fn servers_refuse_one_connection_when_no_thread_can_start() {
+    let test = "servers_refuse_one_connection_when_no_thread_can_start";
+    refuses_when_no_thread_can_start("l04-threaded-server", test, "Welcome!");
+    refuses_when_no_thread_can_start("l04-chat-server", test, "欢迎来到聊天室");
+}
+
 // ───────────────────────── 书里展示的真实运行 ─────────────────────────
 
 fn saved(name: &str) -> String {
