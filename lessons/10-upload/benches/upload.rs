@@ -1,10 +1,12 @@
-//! 上传有多快、占多少内存：`cargo bench -p lesson-10`（release 构建）。
+//! 上传有多快、占多少内存：`cargo bench -p lesson-10`。
 //!
 //! 在回环地址上上传同一个文件（默认 512 MiB，环境变量 `L10_BENCH_MB` 可以改小），同一次运行里比较：
 //!
 //! - 直接用 TCP 把这些字节从文件复制到对面（不算摘要、不写盘）：这台机器的上限；
 //! - 单核算一遍 SHA-256 的速度：两端都要算，这是另一条上限；
-//! - 真正的 `l10-client` → `l10-server`（两个进程，写盘、fsync、两端核对摘要）；
+//! - 真正的 `l10-client` → `l10-server`（两个进程，写盘、fsync、两端核对摘要），release 构建；
+//! - 同样的两个程序的开发构建（`target/debug`，`cargo run` 和 `just lesson 10` 用的就是它）：
+//!   开始前先 `cargo build -p lesson-10 --bins`，已经是最新的就什么都不做；
 //! - 教程写法的 Python（每次 1024 字节）：Python 客户端 → Python 服务端，以及 Python 客户端 → Rust 服务端。
 //!
 //! 内存：两个程序的 `--report-memory` 报告进程的峰值常驻内存（Linux 的 VmHWM）。
@@ -57,12 +59,18 @@ fn main() {
     let small = work.join("small.bin");
     write_pseudo_random(&small, 16 * MIB);
 
+    let dev = dev_programs();
     let ceiling = best(|| plain_tcp_copy(&src));
     let hashing = best(|| hash_only(&src));
 
     // 先用小文件测一次内存（新的服务端进程），再测大文件。
-    let (_, small_mem) = rust_upload(&work, &small, 1);
-    let (rust, big_mem) = rust_upload(&work, &src, ROUNDS);
+    let release = Programs {
+        server: PathBuf::from(SERVER),
+        client: PathBuf::from(CLIENT),
+    };
+    let (_, small_mem) = rust_upload(&work, &small, 1, &release);
+    let (rust, big_mem) = rust_upload(&work, &src, ROUNDS, &release);
+    let (rust_dev, _) = rust_upload(&work, &src, ROUNDS, &dev);
 
     let python = python_upload(&work, &src);
 
@@ -77,7 +85,12 @@ fn main() {
     row(
         size,
         rust,
-        "Rust：l10-client → l10-server（写盘 + fsync + 两端摘要）",
+        "Rust release：l10-client → l10-server（写盘 + fsync + 两端摘要）",
+    );
+    row(
+        size,
+        rust_dev,
+        "Rust 开发构建（target/debug，cargo run 用的）：同上",
     );
     if let Some((py_py, py_rust)) = python {
         row(
@@ -87,13 +100,18 @@ fn main() {
         );
         row(size, py_rust, "Python 客户端（1024 字节）→ Rust 服务端");
         println!(
-            "Rust 是 Python 教程写法的 {:.1} 倍；是 TCP 上限的 {:.0}%",
+            "Rust release 是 Python 教程写法的 {:.1} 倍，开发构建是它的 {:.1} 倍；release 是 TCP 上限的 {:.0}%",
             py_py.as_secs_f64() / rust.as_secs_f64(),
+            py_py.as_secs_f64() / rust_dev.as_secs_f64(),
             100.0 * ceiling.as_secs_f64() / rust.as_secs_f64()
         );
     } else {
         println!("（没有 python3，跳过 Python 的对比）");
     }
+    println!(
+        "开发构建的速度是 release 的 {:.0}%",
+        100.0 * rust.as_secs_f64() / rust_dev.as_secs_f64()
+    );
     println!();
     println!("峰值内存（VmHWM）        16 MiB 文件    {mb} MiB 文件");
     println!(
@@ -177,12 +195,39 @@ fn memory_in(line: &str) -> String {
     line.rsplit('：').next().unwrap_or("?").trim().to_string()
 }
 
+/// 一对要量的程序。
+struct Programs {
+    server: PathBuf,
+    client: PathBuf,
+}
+
+/// 开发构建的两个程序：和 release 的放在同一个 target 目录下，`release/` 换成 `debug/`。
+/// 先让 cargo 构建一遍（已经是最新的就什么都不做），量到的一定是现在的代码。
+fn dev_programs() -> Programs {
+    let release_dir = Path::new(SERVER).parent().expect("可执行文件在一个目录里");
+    let target = release_dir.parent().expect("release 目录在 target 目录里");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_string());
+    println!("构建开发版（cargo build -p lesson-10 --bins）……");
+    let status = Command::new(cargo)
+        .args(["build", "-q", "-p", "lesson-10", "--bins"])
+        .env("CARGO_TARGET_DIR", target)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .expect("运行 cargo build");
+    assert!(status.success(), "开发构建失败");
+    let debug = target.join("debug");
+    Programs {
+        server: debug.join("l10-server"),
+        client: debug.join("l10-client"),
+    }
+}
+
 /// 起一个新的服务端进程，上传 `rounds` 次，返回最快的一次和两个进程的峰值内存。
-fn rust_upload(work: &Path, src: &Path, rounds: usize) -> (Duration, Memory) {
+fn rust_upload(work: &Path, src: &Path, rounds: usize, programs: &Programs) -> (Duration, Memory) {
     let dir = work.join("rust-uploads");
     let size = fs::metadata(src).unwrap().len().to_string();
     let mut server = Proc::server(
-        SERVER,
+        programs.server.to_str().unwrap(),
         [
             "--port",
             "0",
@@ -204,7 +249,7 @@ fn rust_upload(work: &Path, src: &Path, rounds: usize) -> (Duration, Memory) {
         // 上一轮的文件先删掉（不计时），这一轮照常“不覆盖”。
         let _ = fs::remove_file(dir.join(&name));
         let started = Instant::now();
-        let out = Command::new(CLIENT)
+        let out = Command::new(&programs.client)
             .args(["--port", &port, "--report-memory", "upload"])
             .arg(src)
             .env("NO_COLOR", "1")

@@ -22,9 +22,9 @@ pub struct Transfer {
 }
 
 impl Transfer {
-    /// 速度，`12.3 MiB/s`：和进度条用同一个单位。
+    /// 速度，`12.3 MiB/s`：和进度条用同一套单位。
     pub fn rate(&self) -> String {
-        crate::size::mib_per_sec(self.size, self.elapsed.as_secs_f64())
+        crate::size::rate(self.size, self.elapsed.as_secs_f64())
     }
 }
 

@@ -21,12 +21,10 @@ pub fn human(bytes: u64) -> String {
     }
 }
 
-/// 每秒多少 MiB：进度条和结束时的总结用的是同一个单位。
-pub fn mib_per_sec(bytes: u64, secs: f64) -> String {
-    format!(
-        "{:.1} MiB/s",
-        bytes as f64 / (1024.0 * 1024.0) / secs.max(1e-9)
-    )
+/// 速度，`350.2 MiB/s`、`25.7 KiB/s`：和进度条一样的二进制单位。
+pub fn rate(bytes: u64, secs: f64) -> String {
+    let per_sec = bytes as f64 / secs.max(1e-9);
+    format!("{}/s", human(per_sec.min(u64::MAX as f64) as u64))
 }
 
 /// 命令行上的大小（clap 的 `value_parser`）：`1048576`、`512KiB`、`100MiB`、`2GiB`，
@@ -75,7 +73,8 @@ mod tests {
         assert_eq!(human(1 << 30), "1 GiB");
         assert_eq!(human(3 * 1024 * 1024 + 17), "3.0 MiB");
         assert_eq!(human(u64::MAX), "16.0 EiB");
-        assert_eq!(mib_per_sec(3 * 1024 * 1024, 2.0), "1.5 MiB/s");
+        assert_eq!(rate(3 * 1024 * 1024, 2.0), "1.5 MiB/s");
+        assert_eq!(rate(1804, 0.07), "25.2 KiB/s");
     }
 
     #[test]

@@ -43,8 +43,8 @@ fn stable(text: &str, server: &Server) -> String {
     );
     text.lines()
         .map(|line| {
-            if line.starts_with("用时 ") && line.ends_with(" MiB/s") {
-                "用时 …… 秒，…… MiB/s（每次不同）".to_string()
+            if line.starts_with("用时 ") && line.ends_with("iB/s") {
+                "用时 …… 秒，……/s（每次不同）".to_string()
             } else {
                 line.to_string()
             }

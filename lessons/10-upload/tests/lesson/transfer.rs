@@ -29,7 +29,7 @@ fn upload_then_download_gives_back_the_same_bytes() {
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains(" MiB/s"), "要报告速度：{}", out.stdout);
+    assert!(out.stdout.contains("iB/s"), "要报告速度：{}", out.stdout);
     assert!(
         out.stdout.contains("上传完成：3.0 MiB，"),
         "大小要写成人看的样子：{}",
