@@ -45,7 +45,7 @@ fn in_background<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> m
 fn connect(addr: SocketAddr) -> TcpStream {
     let stream = peers::connect(addr).unwrap_or_else(|e| {
         panic!(
-            "连不上你的服务端（{}）：函数是不是还没有 accept 就结束或 panic 了？",
+            "连不上你的服务端（{}）：函数是不是已经返回或 panic 了？（一个客户端出的错只能结束它自己的会话，不能让整个函数返回）",
             describe_io(&e)
         )
     });
@@ -74,22 +74,15 @@ fn wait_result<T>(rx: &mpsc::Receiver<io::Result<T>>, what: &str, hang_hint: &st
 struct Running<T> {
     rx: mpsc::Receiver<io::Result<T>>,
     name: &'static str,
-    /// 一个客户端出错时，学习者的函数最可能错在哪里（只在它中途返回了错误时说）。
-    on_error: &'static str,
     /// 检查自己已经从通道里拿走了结果（之后通道断开不说明学习者 panic 了）。
     taken: std::cell::Cell<bool>,
 }
 
 impl<T: Send + std::fmt::Debug + 'static> Running<T> {
-    fn start(
-        name: &'static str,
-        on_error: &'static str,
-        f: impl FnOnce() -> io::Result<T> + Send + 'static,
-    ) -> Running<T> {
+    fn start(name: &'static str, f: impl FnOnce() -> io::Result<T> + Send + 'static) -> Running<T> {
         Running {
             rx: in_background(f),
             name,
-            on_error,
             taken: std::cell::Cell::new(false),
         }
     }
@@ -103,36 +96,16 @@ impl<T: Send + std::fmt::Debug + 'static> Running<T> {
         got
     }
 
-    /// 运行对方的剧本；剧本失败时，如果失败只是因为连接断了，先看学习者的函数是不是已经 panic 或返回了，
-    /// 说出真正的原因。剧本自己的比较失败了（“你的回答……期望……”），那就是原因，原样报告。
+    /// 运行对方的剧本。剧本失败时，如果学习者的函数已经 panic 了（通道断开、没有留下结果），
+    /// 那才是真正的原因（对方这边看到的“连接被重置”“连不上”只是它的后果）；否则原样报告剧本的失败。
     fn script<R>(&self, f: impl FnOnce() -> R) -> R {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
             Ok(r) => r,
             Err(payload) => {
-                let message = payload
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default();
-                let compared = ["你的结果", "你的回答", "期望"]
-                    .iter()
-                    .any(|w| message.contains(w));
-                if !compared && !self.taken.get() {
-                    match self.rx.recv_timeout(Duration::from_millis(300)) {
-                        Err(mpsc::RecvTimeoutError::Disconnected) => {
-                            panic!("{} panic 了（还是 todo!() 吗？）", self.name)
-                        }
-                        Ok(Ok(v)) => {
-                            panic!("{} 还没服务完就返回了（Ok({v:?})）：{message}", self.name)
-                        }
-                        Ok(Err(e)) => panic!(
-                            "{} 中途返回了错误：{}。{}",
-                            self.name,
-                            describe_io(&e),
-                            self.on_error
-                        ),
-                        Err(mpsc::RecvTimeoutError::Timeout) => {}
-                    }
+                if !self.taken.get()
+                    && matches!(self.rx.try_recv(), Err(mpsc::TryRecvError::Disconnected))
+                {
+                    panic!("{} panic 了（还是 todo!() 吗？）", self.name);
                 }
                 std::panic::resume_unwind(payload)
             }
@@ -172,7 +145,7 @@ type Tally = fn(TcpStream) -> io::Result<(u64, u64)>;
 /// 让学习者的函数服务一个连接，`talk` 扮演对方。返回函数的结果（等不到就让检查失败）。
 fn tally_once(tally: Tally, talk: impl FnOnce(TcpStream)) -> io::Result<(u64, u64)> {
     let (listener, addr) = listen();
-    let running = Running::start("tally_until_eof", "", move || {
+    let running = Running::start("tally_until_eof", move || {
         let (stream, _) = listener.accept()?;
         tally(stream)
     });
@@ -189,6 +162,14 @@ fn tally_once(tally: Tally, talk: impl FnOnce(TcpStream)) -> io::Result<(u64, u6
     }
 }
 
+/// 对方还没说完，连接却已经被关掉了。
+fn still_talking(e: &io::Error) -> ! {
+    panic!(
+        "对方还没说完，你的函数就关掉了连接（{}）：要一直读到 read 返回 0（对方半关闭）再回答、再返回",
+        describe_io(e)
+    )
+}
+
 /// 对方把 `pieces` 一段一段地发过来（每段之间停一会儿），在半关闭之前确认还没有收到回答，
 /// 然后半关闭，读回答。
 fn send_in_pieces_then_half_close(pieces: &[&[u8]]) -> impl FnOnce(TcpStream) -> Vec<u8> {
@@ -196,7 +177,7 @@ fn send_in_pieces_then_half_close(pieces: &[&[u8]]) -> impl FnOnce(TcpStream) ->
     move |mut stream: TcpStream| {
         for piece in &pieces {
             peers::trickle(&mut stream, piece, piece.len(), Duration::from_millis(150))
-                .expect("发送");
+                .unwrap_or_else(|e| still_talking(&e));
         }
         // 对方还没有说完：这时不该有任何回答。
         stream
@@ -212,7 +193,9 @@ fn send_in_pieces_then_half_close(pieces: &[&[u8]]) -> impl FnOnce(TcpStream) ->
             );
         }
         stream.set_read_timeout(Some(REPLY_WITHIN)).unwrap();
-        stream.shutdown(Shutdown::Write).expect("半关闭");
+        stream
+            .shutdown(Shutdown::Write)
+            .unwrap_or_else(|e| still_talking(&e));
         read_until_closed(
             &mut stream,
             "回答",
@@ -263,8 +246,12 @@ fn check_until_eof(tally: Tally) {
     let (tx, rx) = mpsc::channel();
     let data = long.clone().into_bytes();
     let result = tally_once(tally, move |mut stream| {
-        stream.write_all(&data).expect("发送");
-        stream.shutdown(Shutdown::Write).expect("半关闭");
+        stream
+            .write_all(&data)
+            .unwrap_or_else(|e| still_talking(&e));
+        stream
+            .shutdown(Shutdown::Write)
+            .unwrap_or_else(|e| still_talking(&e));
         let _ = tx.send(read_until_closed(&mut stream, "回答", ""));
     });
     let want = format!("{} 字节，3000 行\n", long.len());
@@ -370,7 +357,7 @@ fn check_per_thread(serve_capped: Capped) {
     let probe = Probe::new();
     let handler = probe.handler();
     let (listener, addr) = listen();
-    let running = Running::start("serve_capped", "", move || {
+    let running = Running::start("serve_capped", move || {
         serve_capped(listener, CLIENTS, MAX, handler)
     });
     running.script(|| {
@@ -531,18 +518,13 @@ fn with_accounts(accounts: &str) -> tempfile::NamedTempFile {
     file
 }
 
-const LOGIN_ERROR: &str =
-    "一个客户端出的错（比如它发了半行就断开、连接被重置）只能结束它自己的会话：调用会话函数时忽略它的错误，接着 accept 下一个";
-
 fn check_login(serve_login: Login) {
     let file = with_accounts(
         "alice|wonderland\nbob|builder\r\n\n没有竖线的一行\ncarol|a|b\n张三|密码 123\n",
     );
     let path = file.path().to_path_buf();
     let (listener, addr) = listen();
-    let running = Running::start("serve_login", LOGIN_ERROR, move || {
-        serve_login(listener, &path, 3)
-    });
+    let running = Running::start("serve_login", move || serve_login(listener, &path, 3));
     running.script(|| {
         let mut first = Session::new(addr);
         first.say(
@@ -613,9 +595,7 @@ fn check_login(serve_login: Login) {
     let file = with_accounts("dave|123\n");
     let path = file.path().to_path_buf();
     let (listener, addr) = listen();
-    let running = Running::start("serve_login", LOGIN_ERROR, move || {
-        serve_login(listener, &path, 1)
-    });
+    let running = Running::start("serve_login", move || serve_login(listener, &path, 1));
     running.script(|| {
         let mut only = Session::new(addr);
         only.say(
@@ -657,7 +637,7 @@ fn expect_relayed(stream: &mut TcpStream, want: &[u8], what: &str, likely: &str)
 
 fn check_relay(relay: Relay) {
     let (listener, addr) = listen();
-    let running = Running::start("relay", "", move || relay(listener));
+    let running = Running::start("relay", move || relay(listener));
     let from_b = "你好，我是 B\n".as_bytes();
     let answer = "收到，再见\n".as_bytes();
     running.script(|| {
