@@ -66,7 +66,7 @@ fn within<T: Send + 'static>(
 }
 
 /// 一道闸门：每个线程第一次来时报到，然后等到 `expected` 个不同的线程都到了才放行。
-/// 最多等 2 秒：到不齐说明线程不是同时在跑，记下来（之后不再等），由检查报告。
+/// 最多等 3 秒：到不齐说明线程不是同时在跑，记下来（之后不再等），由检查报告。
 struct Gate {
     expected: usize,
     arrived: Vec<ThreadId>,
@@ -80,7 +80,7 @@ static GATE: Mutex<Gate> = Mutex::new(Gate {
     gave_up: None,
 });
 static GATE_OPEN: Condvar = Condvar::new();
-const GATE_WAIT: Duration = Duration::from_secs(2);
+const GATE_WAIT: Duration = Duration::from_secs(3);
 
 fn gate_reset(expected: usize) {
     let mut g = lock(&GATE);
@@ -273,8 +273,8 @@ fn check_stop(start_ticker: StartTicker) {
     drop(stop);
     let count = finish_within(
         handle,
-        Duration::from_secs(1),
-        "把 Sender 丢掉 1 秒以后，定时线程还没有结束。丢掉发送端也是“停下”（接收端会得到 Disconnected）；\
+        Duration::from_secs(2),
+        "把 Sender 丢掉 2 秒以后，定时线程还没有结束。丢掉发送端也是“停下”（接收端会得到 Disconnected）；\
          要是线程正睡在 thread::sleep(every) 里，它听不见叫停，得换一种能被叫醒的等法",
     );
     expect_eq("一次也没到点就叫停：线程返回的次数", &count, &0);
@@ -298,8 +298,8 @@ fn check_stop(start_ticker: StartTicker) {
     let _ = stop.send(());
     let count = finish_within(
         handle,
-        Duration::from_secs(1),
-        "send(()) 以后 1 秒，定时线程还没有结束：收到 () 就要停下",
+        Duration::from_secs(2),
+        "send(()) 以后 2 秒，定时线程还没有结束：收到 () 就要停下",
     );
     let seen = ticks.load(Ordering::Relaxed);
     expect_eq(
@@ -320,8 +320,8 @@ fn check_stop(start_ticker: StartTicker) {
         .unwrap_or_else(|_| panic!("还没有叫停，定时线程就不听了（接收端已经被丢掉）"));
     let count = finish_within(
         handle,
-        Duration::from_secs(1),
-        "间隔一小时，send(()) 以后 1 秒（发送端还留着），定时线程还没有结束：\
+        Duration::from_secs(2),
+        "间隔一小时，send(()) 以后 2 秒（发送端还留着），定时线程还没有结束：\
          收到 () 就要停，不能等到下一个间隔；线程正在 sleep 的话，它根本听不见",
     );
     expect_eq("一次也没到点就叫停：线程返回的次数", &count, &0);
@@ -488,7 +488,7 @@ fn check_pool(run_pool: RunPool) {
         STARVED.store(false, Ordering::SeqCst);
         let given = jobs.clone();
         let (caller, got) = within(
-            5,
+            10,
             &format!("run_pool（{what}）"),
             "。是不是主线程自己的结果发送端没有 drop，收结果的循环一直等不到结束？\
              或者任务队列的发送端没有 drop，工人一直在等下一件任务，join 等不回来？",
@@ -507,7 +507,7 @@ fn check_pool(run_pool: RunPool) {
         }
         if STARVED.load(Ordering::SeqCst) {
             panic!(
-                "{what}：第一件任务很慢，它在做的时候，别的任务 2 秒内没有全部做完：有的工人闲着，\
+                "{what}：第一件任务很慢，它在做的时候，别的任务 3 秒内没有全部做完：有的工人闲着，\
                  活却排在那个慢工人名下。任务不要事先分给某个工人，要放进一个共享的队列，谁空下来谁取"
             );
         }
