@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use lesson_04::Handler;
 use testkit::exercise;
 use testkit::grading::{describe_io, expect_bytes, expect_eq, show_bytes, waited};
+
 use testkit::peers;
 
 /// 等学习者的函数返回的期限。
@@ -31,6 +32,15 @@ fn listen() -> (TcpListener, SocketAddr) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("绑定空闲端口");
     let addr = listener.local_addr().expect("有地址");
     (listener, addr)
+}
+
+/// 比较收到的字节：两边都是文字（合法的 UTF-8）时按文字显示，读起来方便；否则写成 `b'…'`。
+#[track_caller]
+fn expect_text(what: &str, yours: &[u8], expected: &[u8]) {
+    match (std::str::from_utf8(yours), std::str::from_utf8(expected)) {
+        (Ok(y), Ok(e)) => expect_eq(what, y, e),
+        _ => expect_bytes(what, yours, expected),
+    }
 }
 
 /// 在后台线程里运行学习者的函数，结果从通道里拿。
@@ -234,7 +244,7 @@ fn check_until_eof(tally: Tally) {
             let _ = tx.send(talk(stream));
         });
         let got = rx.recv().expect("对方的回答");
-        expect_bytes(&format!("{what}：回答"), &got, reply.as_bytes());
+        expect_text(&format!("{what}：回答"), &got, reply.as_bytes());
         match result {
             Ok(v) => expect_eq(&format!("{what}：返回值 (字节数, 行数)"), &v, &counts),
             Err(e) => panic!("{what}：tally_until_eof 返回了错误：{}", describe_io(&e)),
@@ -255,7 +265,7 @@ fn check_until_eof(tally: Tally) {
         let _ = tx.send(read_until_closed(&mut stream, "回答", ""));
     });
     let want = format!("{} 字节，3000 行\n", long.len());
-    expect_bytes(
+    expect_text(
         "3000 行、几万字节一次发来：回答",
         &rx.recv().unwrap(),
         want.as_bytes(),
@@ -392,7 +402,7 @@ fn check_per_thread(serve_capped: Capped) {
         &"busy".to_string(),
     );
     let rest = read_until_closed(&mut c3, "连接关闭", "写了 busy\\n 之后要关掉这个连接（丢掉它）");
-    expect_bytes("busy 之后不该再有别的", &rest, b"");
+    expect_text("busy 之后不该再有别的", &rest, b"");
 
     // 第 1 个客户端走了：它的 handler 返回之后，名额要空出来。
     drop(c1);
@@ -570,7 +580,7 @@ fn check_login(serve_login: Login) {
             "连接关闭",
             "一个连接上第 3 次 fail 之后，要关闭这个连接、去接受下一个客户端",
         );
-        expect_bytes("第 3 次 fail 之后不该再有别的回答", &rest, b"");
+        expect_text("第 3 次 fail 之后不该再有别的回答", &rest, b"");
 
         // 第二个客户端发了半行就消失了（连接被重置）：只能结束它自己的会话。
         let rude = connect(addr);
@@ -632,7 +642,7 @@ fn expect_relayed(stream: &mut TcpStream, want: &[u8], what: &str, likely: &str)
             ),
         }
     }
-    expect_bytes(what, &got, want);
+    expect_text(what, &got, want);
 }
 
 fn check_relay(relay: Relay) {
@@ -666,7 +676,7 @@ fn check_relay(relay: Relay) {
         "A 说完（半关闭）之后，B 这边的 EOF",
         "A 那个方向 read 返回 0 时，要 shutdown(Shutdown::Write) B 的连接，把“说完了”转过去",
     );
-    expect_bytes("A 的后半句，转到 B", &rest, b"second half\n");
+    expect_text("A 的后半句，转到 B", &rest, b"second half\n");
 
     // A 只是半关闭：它还在听。B 的回答也要转过去。
     if let Err(e) = b.write_all(answer) {
@@ -681,7 +691,7 @@ fn check_relay(relay: Relay) {
         "B 在 A 说完之后的回答，和 B 的 EOF",
         "A 只是半关闭（还在听）：B 这个方向要照常转，B 说完时再半关闭 A",
     );
-    expect_bytes(
+    expect_text(
         "A 半关闭之后，B 的回答转到 A",
         &back,
         answer,
