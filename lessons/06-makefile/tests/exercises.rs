@@ -40,6 +40,11 @@ fn send_in_pieces(sender: TcpStream, bytes: Vec<u8>) -> thread::JoinHandle<()> {
     })
 }
 
+/// 一段时间，写成“1.2 秒”。
+fn secs(d: Duration) -> String {
+    format!("{:.1} 秒", d.as_secs_f64())
+}
+
 /// 在另一个线程里运行，把那里的 panic 原样传回来。
 fn join<T: Send + 'static>(handle: thread::JoinHandle<T>, what: &str) -> T {
     with_deadline(what, move || handle.join()).unwrap_or_else(|p| std::panic::resume_unwind(p))
@@ -57,7 +62,15 @@ fn check_pipeline(ask_lines: AskLines) {
         let addr = server.addr();
         let start = Instant::now();
         let got = with_deadline("ask_lines", move || {
-            ask_lines(addr, &["你好", "makefile", "一二三"]).map_err(|e| describe_io(&e))
+            ask_lines(addr, &["你好", "makefile", "一二三"]).map_err(|e| {
+                let hint = match e.kind() {
+                    io::ErrorKind::BrokenPipe => {
+                        "：半关闭之后就不能再写了，flush 要在 shutdown 之前"
+                    }
+                    _ => "",
+                };
+                format!("{}{hint}", describe_io(&e))
+            })
         });
         let took = start.elapsed();
         let want: Vec<String> = ["你好", "makefile", "一二三"]
@@ -261,7 +274,8 @@ fn check_drain(drain: Drain) {
     );
     assert!(
         took < Duration::from_millis(1500),
-        "对方发完就关了，drain 却用了 {took:?}：读到 EOF（read 返回 0）就该停"
+        "对方发完就关了，drain 却用了 {}：读到 EOF（read 返回 0）就该停",
+        secs(took)
     );
 
     // 2. 一口气灌 5 MiB：读到 limit 就停，一个字节也不多读。
@@ -300,12 +314,14 @@ fn check_drain(drain: Drain) {
     drop(mine);
     assert!(
         took < Duration::from_millis(1200),
-        "对方每 50 毫秒发一个字节，within 是 500 毫秒，drain 却用了 {took:?}：\
-         只给每一次 read 设超时是不够的，要给整个收尾一个期限（每次 read 之前算一算还剩多少时间）"
+        "对方每 50 毫秒发一个字节，within 是 500 毫秒，drain 却用了 {}：\
+         只给每一次 read 设超时是不够的，要给整个收尾一个期限（每次 read 之前算一算还剩多少时间）",
+        secs(took)
     );
     assert!(
         took >= Duration::from_millis(400),
-        "对方还在慢慢地发，within 是 500 毫秒，drain 却只用了 {took:?} 就停了"
+        "对方还在慢慢地发，within 是 500 毫秒，drain 却只用了 {}就停了",
+        secs(took)
     );
     match got {
         Ok(n) => assert!(
@@ -331,7 +347,8 @@ fn check_drain(drain: Drain) {
     );
     assert!(
         took >= Duration::from_millis(250) && took < Duration::from_millis(1000),
-        "对方一声不吭，within 是 300 毫秒，drain 用了 {took:?}"
+        "对方一声不吭，within 是 300 毫秒，drain 用了 {}",
+        secs(took)
     );
 
     // 5. 说到一半就重置连接：那也是结束，返回已经读掉的，而不是错误。
@@ -352,7 +369,8 @@ fn check_drain(drain: Drain) {
     }
     assert!(
         took < Duration::from_millis(1500),
-        "对方重置连接之后 drain 还在等：{took:?}"
+        "对方重置连接之后 drain 还在等：{}",
+        secs(took)
     );
 }
 
@@ -427,7 +445,8 @@ fn check_numbered(serve_numbered: fn(TcpListener, Duration) -> io::Result<()>) {
     // 学习者的服务端一直运行；评分结束时这个进程退出，它也就结束了。
     let mut server = Some(thread::spawn(move || serve_numbered(listener, idle)));
 
-    // 1. 教程式的客户端：发一行就等回复，从不半关闭。
+    // 1. 教程式的客户端：发一行就等回复，从不半关闭。回复要马上到（远不到 idle 的 1 秒）。
+    let asked = Instant::now();
     let reply = peers::tutorial_client(addr, "你好\n".as_bytes(), 64).unwrap_or_else(|e| {
         // 连不上、被重置：多半是服务端已经不在了（返回了，或者 panic 了）。先看看它。
         thread::sleep(Duration::from_millis(100));
@@ -446,6 +465,13 @@ fn check_numbered(serve_numbered: fn(TcpListener, Duration) -> io::Result<()>) {
         "教程式的客户端发来 你好\\n（不半关闭），收到的回复",
         &String::from_utf8_lossy(&reply).into_owned(),
         &"1: 你好\n".to_string(),
+    );
+    let took = asked.elapsed();
+    assert!(
+        took < Duration::from_millis(700),
+        "回复过了 {}才到：它一直留在 BufWriter 里，直到连接结束、BufWriter 被丢弃时才被 flush 出去。\
+         每个回复写完之后都要 flush",
+        secs(took)
     );
     alive(&mut server, "第一个客户端走了");
 
@@ -493,7 +519,8 @@ fn check_numbered(serve_numbered: fn(TcpListener, Duration) -> io::Result<()>) {
     );
     assert!(
         took < Duration::from_millis(700),
-        "一个连接一直不说话，另一个客户端等了 {took:?} 才得到回复：每个连接要有自己的线程"
+        "一个连接一直不说话，另一个客户端等了 {}才得到回复：每个连接要有自己的线程",
+        secs(took)
     );
     let slow = thread::spawn(move || {
         // 每 100 毫秒一个字节，一行 4 个字节：0.4 秒说完，在 1 秒之内。两行之间停 0.4 秒：
@@ -501,15 +528,21 @@ fn check_numbered(serve_numbered: fn(TcpListener, Duration) -> io::Result<()>) {
         let conn = connect(addr);
         let mut reader = BufReader::new(&conn);
         let mut got = Vec::new();
-        for line in ["慢\n", "稳\n"] {
+        for (i, line) in ["慢\n", "稳\n"].into_iter().enumerate() {
             for byte in line.as_bytes() {
-                (&conn).write_all(&[*byte]).unwrap();
+                if (&conn).write_all(&[*byte]).is_err() {
+                    return Err(format!(
+                        "慢慢发的客户端（每一行都在 1 秒之内说完）发第 {} 行时，连接被关掉了；之前收到的回复：{got:?}。\
+                         idle 是一行的期限，不是整个连接的：开始读新的一行时，期限要重新算",
+                        i + 1
+                    ));
+                }
                 thread::sleep(Duration::from_millis(100));
             }
             got.push(reply_line(&mut reader, "慢慢发来的一行"));
             thread::sleep(Duration::from_millis(400));
         }
-        got
+        Ok(got)
     });
     let drip = thread::spawn(move || {
         let conn = connect(addr);
@@ -527,9 +560,10 @@ fn check_numbered(serve_numbered: fn(TcpListener, Duration) -> io::Result<()>) {
     );
     assert!(
         silent_after >= Duration::from_millis(700),
-        "一个不说话的连接 {silent_after:?} 就被关了，idle 是 1 秒"
+        "一个不说话的连接 {}就被关了，idle 是 1 秒",
+        secs(silent_after)
     );
-    let got = join(slow, "慢慢发的客户端");
+    let got = join(slow, "慢慢发的客户端").unwrap_or_else(|why| panic!("{why}"));
     expect_eq(
         "每 100 毫秒发一个字节、两行各在 1 秒内说完（中间停 0.4 秒），收到的回复",
         &got,
@@ -538,7 +572,8 @@ fn check_numbered(serve_numbered: fn(TcpListener, Duration) -> io::Result<()>) {
     match join(drip, "慢得不像话的客户端") {
         Some(after) => assert!(
             after >= Duration::from_millis(700),
-            "一个字节一个字节地发的对方，{after:?} 就被关了，idle 是 1 秒"
+            "一个字节一个字节地发的对方，{}就被关了，idle 是 1 秒",
+            secs(after)
         ),
         None => panic!(
             "每 150 毫秒发一个字节、永远不换行的对方，3.5 秒后还连着：每次 read 都不超时，\
