@@ -65,7 +65,7 @@ fn hint_prints_the_hint_or_says_which_numbers_exist() {
         .args(["hint", "01", "9"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("1 到 3"));
+        .stderr(predicate::str::contains("1 到 4"));
 }
 
 #[test]
@@ -78,8 +78,8 @@ fn running_one_program_passes_arguments_and_exit_code_through() {
     workbook()
         .args(["lesson", "01", "scoped", "--parts", "0"])
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("--parts 要在 1 到 64 之间"));
+        .code(2)
+        .stderr(predicate::str::contains("应当在 1 到 64 份之间"));
 }
 
 #[test]
