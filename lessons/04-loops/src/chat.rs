@@ -26,11 +26,17 @@ pub const DEFAULT_QUEUE: usize = 64;
 /// 一条要发出去的消息（已带换行符）。几个成员的队列共用同一份。
 type Text = Arc<str>;
 
+/// 发送队列里的一项：一条消息，或者新成员的欢迎语加上最近的消息（和聊天室共用同一份，不复制）。
+pub enum Outgoing {
+    Line(Arc<str>),
+    Welcome(Arc<str>, Vec<Arc<str>>),
+}
+
 struct Member {
     id: u64,
     name: String,
     /// 这个成员的发送队列：有界，转发时只往里放、不等待。
-    outbox: SyncSender<Text>,
+    outbox: SyncSender<Outgoing>,
     /// 同一个连接的一份副本，只用来在请它离开时关掉连接。
     stream: TcpStream,
 }
@@ -74,7 +80,7 @@ impl Room {
     pub fn join(
         &self,
         stream: &TcpStream,
-        outbox: SyncSender<Text>,
+        outbox: SyncSender<Outgoing>,
     ) -> io::Result<(u64, String, usize)> {
         let stream = stream.try_clone()?;
         let mut state = self.lock();
@@ -82,12 +88,10 @@ impl Room {
         let id = state.next_id;
         let name = format!("用户{id}");
         let online = state.members.len() + 1;
-        let mut welcome = format!("欢迎来到聊天室，你是 {name}，现在在线 {online} 人\n");
-        for old in &state.history {
-            welcome.push_str(old);
-        }
-        // 欢迎语和最近的消息合成一条，放进它自己的、还是空的队列：一定放得下，也不用等。
-        let _ = outbox.try_send(welcome.into());
+        let welcome = format!("欢迎来到聊天室，你是 {name}，现在在线 {online} 人\n");
+        let recent = state.history.iter().cloned().collect();
+        // 欢迎语和最近的消息作为一项，放进它自己的、还是空的队列：一定放得下，也不用等。
+        let _ = outbox.try_send(Outgoing::Welcome(welcome.into(), recent));
         self.broadcast(&mut state, Some(id), &format!("{name} 加入了聊天室"));
         state.members.push(Member {
             id,
@@ -133,7 +137,7 @@ impl Room {
                     i += 1;
                     continue;
                 }
-                match member.outbox.try_send(Arc::clone(&text)) {
+                match member.outbox.try_send(Outgoing::Line(Arc::clone(&text))) {
                     Ok(()) | Err(TrySendError::Disconnected(_)) => i += 1,
                     Err(TrySendError::Full(_)) => {
                         let slow = state.members.remove(i);
@@ -175,7 +179,7 @@ fn member(room: &Room, conn: Conn, policy: &Policy, log: Log) {
         peer,
         slot: _slot, // 名额：这个函数返回时归还（那时发送线程也已经结束了）
     } = conn;
-    let (outbox, inbox) = mpsc::sync_channel::<Text>(room.queue);
+    let (outbox, inbox) = mpsc::sync_channel::<Outgoing>(room.queue);
     // 发送线程用同一个连接的另一份副本，也包上超时：写给它的每一条消息都有期限。
     let outgoing = match incoming
         .inner()
@@ -211,7 +215,7 @@ fn member(room: &Room, conn: Conn, policy: &Policy, log: Log) {
             Ok(Incoming::Partial(data)) => (data, true),
             Ok(Incoming::TooLong(n)) => {
                 // 太长的消息只告诉发的人，不打扰别人。
-                let _ = outbox.try_send(format!("{}\n", too_long_reply(n)).into());
+                let _ = outbox.try_send(Outgoing::Line(format!("{}\n", too_long_reply(n)).into()));
                 continue;
             }
             Ok(Incoming::Eof) => break,
@@ -219,7 +223,7 @@ fn member(room: &Room, conn: Conn, policy: &Policy, log: Log) {
                 // 一直不说话，或者一行话说得太慢（平均每秒不到最低速率）：两种都是“这一行没有按时说完”。
                 let why = format!("{} 秒内没有说完一句话", policy.idle.as_secs());
                 log(&format!("{name} {why}，请它离开"));
-                let _ = outbox.try_send(format!("你 {why}，先请你离开\n").into());
+                let _ = outbox.try_send(Outgoing::Line(format!("你 {why}，先请你离开\n").into()));
                 break;
             }
             Err(_) => break,
@@ -243,11 +247,17 @@ fn member(room: &Room, conn: Conn, policy: &Policy, log: Log) {
 /// 发送线程：把队列里的消息一条一条写给这个成员，直到队列没人再往里放（成员离开了），
 /// 或者写不进去（对方断了、或者读得太慢，一条消息在期限内没写完）。然后关掉连接：
 /// 读的那个线程随之读到 EOF 或出错，这个成员就此结束。
-fn deliver(mut out: Guarded, inbox: Receiver<Text>) {
-    for text in inbox {
-        out.restart();
-        if out.write_all(text.as_bytes()).is_err() {
-            break;
+fn deliver(mut out: Guarded, inbox: Receiver<Outgoing>) {
+    'queue: for item in inbox {
+        let lines = match item {
+            Outgoing::Line(text) => vec![text],
+            Outgoing::Welcome(welcome, recent) => std::iter::once(welcome).chain(recent).collect(),
+        };
+        for text in lines {
+            out.restart();
+            if out.write_all(text.as_bytes()).is_err() {
+                break 'queue;
+            }
         }
     }
     let _ = out.inner().shutdown(Shutdown::Both);
