@@ -30,11 +30,14 @@ fn handle(stream: TcpStream, max: usize, idle: Duration) -> io::Result<()> {
                 write_frame(&mut BufWriter::new(&stream), &reply)?;
             }
             Ok(None) => return Ok(()),
-            // 太长的帧：说一声，然后断开（内容一个字节都没读，也没有为它分配内存）。
-            Err(e) if e.kind() == ErrorKind::InvalidData => {
-                return write_frame(&mut &stream, "错误：帧太长".as_bytes());
+            Err(e) => {
+                // 太长的帧：说一声再断开（内容一个字节都没读，也没有为它分配内存）。
+                // 别的错误（超时、对方消失）直接断开：连接随这个线程一起关闭。
+                if e.kind() == ErrorKind::InvalidData {
+                    write_frame(&mut &stream, "错误：帧太长".as_bytes())?;
+                }
+                return Err(e);
             }
-            Err(e) => return Err(e),
         }
     }
 }
