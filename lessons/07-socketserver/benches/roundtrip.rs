@@ -17,7 +17,19 @@ const CLIENTS: usize = 100;
 const ROUND_TRIPS: usize = 1000;
 
 fn main() {
-    let rust = Proc::server(env!("CARGO_BIN_EXE_l07-server"), ["--port", "0"]);
+    // 100 个客户端都从 127.0.0.1 来：默认的连接上限（64 个，同一地址最多 32 个）放宽到 200 个名额，
+    // 空闲超时也放宽，量的是速度，不是限制。
+    let rust = Proc::server(
+        env!("CARGO_BIN_EXE_l07-server"),
+        [
+            "--port",
+            "0",
+            "--max-connections",
+            "200",
+            "--idle-timeout",
+            "600",
+        ],
+    );
     report(
         "Rust  l07-server（ThreadingTcpServer）",
         measure(rust.addr()),

@@ -19,7 +19,10 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
-use socketserver::{BaseRequestHandler, ServerHandle, StreamRequestHandler, ThreadingTcpServer};
+use socketserver::{
+    BaseRequestHandler, Connection, ServerHandle, StreamRequestHandler, ThreadingTcpServer,
+};
+use support::serve::Policy;
 
 // 学习者的练习只在评分时编译（cargo 特性 `exercises`）：写到一半的练习不会拖累这一课的程序和别的课。
 #[path = "../exercises/mod.rs"]
@@ -92,10 +95,9 @@ pub fn thread_name() -> String {
 }
 
 /// `MyHandler` 的设置，由服务端程序的命令行参数决定。
+/// （空闲超时、最低速率和连接上限不在这里：它们是服务端的限制，对每个连接都一样，见 `with_policy`。）
 #[derive(Clone, Default)]
 pub struct MyHandlerOptions {
-    /// 连接空闲多久就断开；`None` 用 [`StreamRequestHandler::DEFAULT_TIMEOUT`]。
-    pub idle_timeout: Option<Duration>,
     /// 收到正好是这段文字的消息时故意 panic：用来演示一个处理器 panic 不会带走整个服务端。
     pub panic_on: Option<String>,
     /// 每个连接结束（finish）时把对方地址发到这里，主线程据此数已经服务完几个客户端。
@@ -109,7 +111,6 @@ impl MyHandlerOptions {
     /// 只有要数的时候才建通道。一直服务（serve_forever）时没有人读它，每个连接的 finish
     /// 却都往里放一个地址：通道越排越长，服务端每服务一个连接就大几十个字节，永不回收。
     pub fn for_server(
-        idle_timeout: Option<Duration>,
         panic_on: Option<String>,
         max_clients: Option<usize>,
     ) -> (MyHandlerOptions, Option<Receiver<SocketAddr>>) {
@@ -120,11 +121,7 @@ impl MyHandlerOptions {
             }
             None => (None, None),
         };
-        let options = MyHandlerOptions {
-            idle_timeout,
-            panic_on,
-            finished,
-        };
+        let options = MyHandlerOptions { panic_on, finished };
         (options, rx)
     }
 }
@@ -142,19 +139,11 @@ impl MyHandler {
     /// （相当于 Python 里服务端调用 `MyHandler(request, client_address, server)`）。
     pub fn factory(
         options: MyHandlerOptions,
-    ) -> impl Fn(TcpStream, SocketAddr, ServerHandle) -> io::Result<MyHandler> + Send + Sync + 'static
+    ) -> impl Fn(Connection, SocketAddr, ServerHandle) -> io::Result<MyHandler> + Send + Sync + 'static
     {
         move |request, client_address, server| {
-            let timeout = options
-                .idle_timeout
-                .unwrap_or(StreamRequestHandler::DEFAULT_TIMEOUT);
             Ok(MyHandler {
-                base: StreamRequestHandler::with_timeout(
-                    request,
-                    client_address,
-                    server,
-                    Some(timeout),
-                )?,
+                base: StreamRequestHandler::new(request, client_address, server)?,
                 replies: 0,
                 options: options.clone(),
             })
@@ -168,7 +157,7 @@ impl MyHandler {
 
 impl BaseRequestHandler for MyHandler {
     fn setup(&mut self) -> io::Result<()> {
-        self.base.setup()?; // 相当于 super().setup()：超时已经设好
+        self.base.setup()?; // 相当于 super().setup()
         self.say(format_args!("setup：{} 连上了", self.base.client_address));
         Ok(())
     }
@@ -184,8 +173,11 @@ impl BaseRequestHandler for MyHandler {
                 Ok(0) => return Ok(()),
                 Ok(n) => n,
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                // 服务端的限制（框架给每个连接都套上了）：一直不说话，或者整个连接平均下来太慢。
+                // 一次读就是一条消息，所以这里不 restart：一个字节一个字节拖着发的对方，
+                // 和一句一句说话的人在这个协议里分不出来，只能看整个连接平均下来够不够快。
                 Err(err) if support::is_timeout(&err) => {
-                    self.say(format_args!("{who} 太久没有说话，断开"));
+                    self.say(format_args!("{who} 太久没有说话，或者说得太慢，断开"));
                     return Ok(());
                 }
                 Err(err) if peer_gone(&err) => {
@@ -219,6 +211,11 @@ impl BaseRequestHandler for MyHandler {
                     self.say(format_args!("{who} 没等回复就断开了"));
                     return Ok(());
                 }
+                // 整次 write_all 的期限到了：对方不读回复，或者读得太慢。
+                Err(err) if support::is_timeout(&err) => {
+                    self.say(format_args!("{who} 不读回复，或者读得太慢，断开"));
+                    return Ok(());
+                }
                 Err(err) => return Err(err),
             }
         }
@@ -237,6 +234,30 @@ impl BaseRequestHandler for MyHandler {
     }
 }
 // ANCHOR_END: my_handler
+
+/// 服务端的限制，说给人听：服务端启动时打印这一行。
+pub fn describe_policy(policy: &Policy) -> String {
+    format!(
+        "每个连接：{} 秒不收不发、或者收发平均每秒不到 {}，就断开；最多同时 {} 个连接，同一个地址最多 {} 个",
+        policy.idle.as_secs(),
+        human_bytes(policy.min_rate),
+        policy.max_connections,
+        policy.per_address
+    )
+}
+
+/// 字节数写成人读的样子：16384 → 16 KiB，1536 → 1.5 KiB，100 → 100 字节。
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    for (size, unit) in UNITS {
+        if n >= size {
+            let value = format!("{:.1}", n as f64 / size as f64);
+            let value = value.strip_suffix(".0").unwrap_or(&value);
+            return format!("{value} {unit}");
+        }
+    }
+    format!("{n} 字节")
+}
 
 // ANCHOR: serve_until
 /// 服务 `clients` 个客户端后干净地停下：
@@ -270,6 +291,19 @@ pub fn serve_until(
     Ok(())
 }
 // ANCHOR_END: serve_until
+
+/// 练习 2 的 `handle_request` 返回什么：这次连接最后怎样了。
+/// 放在库里，是因为练习文件、参考答案和评分检查要用同一个类型。
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// `verify` 说不：连接直接关闭，没有造处理器。
+    Refused,
+    /// 造处理器、setup、handle、finish 都顺利。
+    Done,
+    /// 第一个出问题的步骤（`Stage::Make`、`Setup`、`Handle` 或 `Finish`）和问题的文字：
+    /// 返回了错误就是错误的 `to_string()`，panic 了就是 panic 携带的文字（`socketserver::panic_message`）。
+    Failed(socketserver::Stage, String),
+}
 
 // ANCHOR: chat
 /// 客户端：把 `input` 的每一行作为一条消息发给服务端，读一次回复写到 `out`；空行或 EOF 结束。
@@ -315,7 +349,12 @@ pub fn chat(mut stream: TcpStream, mut input: impl BufRead, out: &mut impl Write
             }
             Err(err) => return Err(err).context("读回复失败"),
         };
-        writeln!(out, "收到：{}", String::from_utf8_lossy(&buf[..n]))?;
+        let reply = String::from_utf8_lossy(&buf[..n]);
+        // 名额满了的服务端不回 Your msg=，而是说一句“服务端忙：……”就关掉连接。
+        if reply.starts_with("服务端忙") {
+            bail!("{reply}（服务端拒绝了这个连接）");
+        }
+        writeln!(out, "收到：{reply}")?;
         out.flush()?;
         count += 1;
     }

@@ -12,14 +12,22 @@
 //! ThreadingMixIn                           ThreadingMixIn（类型参数）
 //! ThreadingTCPServer                       ThreadingTcpServer = BaseServer<TcpTransport, ThreadingMixIn>
 //! RequestHandlerClass(request, addr, srv)  工厂函数 Fn(request, client_address, server) -> io::Result<H>
+//! self.request（TCP 的套接字）              Connection：读写像套接字，但受服务端的限制
 //! ```
+//!
+//! Python 的 `socketserver` 没有的一样东西：每个 TCP 服务端默认就有第 04 课讲的那套限制
+//! （`support::serve`）：连接上限（同一个地址最多占一半名额，多出来的连接收到一句“服务端忙”），
+//! 空闲超时和最低速率（每个连接包在 `Guarded` 里，一整次收发都有期限），accept 出错后退避、
+//! 同一阵错误只报告一次，开不了处理线程只拒绝那一个连接。`with_policy` 换数值，`with_refusal`
+//! 换拒绝时说的话；处理器的写法不变。
 
 use std::any::Any;
 use std::fmt;
-use std::io::{self, BufReader, BufWriter, Write};
+use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::marker::PhantomData;
 use std::net::{
-    IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket,
+    IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs,
+    UdpSocket,
 };
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -27,6 +35,8 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle, ThreadId};
 use std::time::Duration;
+
+use support::serve::{Backoff, Guarded, Policy, Refusal, Slot, Slots};
 
 // ANCHOR: handler_trait
 /// 请求处理器：每来一个请求（TCP 的一个连接、UDP 的一个数据报）就新建一个，
@@ -77,11 +87,15 @@ impl fmt::Display for Stage {
     }
 }
 
-/// 出了什么问题：返回了错误，还是 panic 了。
+/// 出了什么问题：返回了错误，还是 panic 了；或者是服务端按规矩拒绝了一个连接、accept 恢复了正常。
 #[derive(Debug)]
 pub enum Problem {
     Error(io::Error),
     Panic(String),
+    /// 名额满了（或者开不了线程）：已经把原因告诉对方，连接已关闭。
+    Refused(Refusal),
+    /// 一阵 accept 错误过去了：这一阵连续失败了几次。
+    Recovered(u64),
 }
 
 /// 处理一个请求时出的问题。服务端把它交给错误处理函数（Python 的 `handle_error`），然后继续服务。
@@ -99,9 +113,35 @@ impl fmt::Display for RequestError {
             Some(addr) => format!("处理 {addr} 时 "),
             None => String::new(),
         };
-        match &self.problem {
-            Problem::Error(err) => write!(f, "{who}{} 出错：{err}", self.stage)?,
-            Problem::Panic(msg) => write!(f, "{who}{} panic 了：{msg}", self.stage)?,
+        match (&self.problem, self.stage) {
+            (Problem::Refused(why), _) => {
+                let addr = self
+                    .client_address
+                    .map(|a| a.to_string())
+                    .unwrap_or_default();
+                return write!(f, "拒绝了 {addr}：{}；服务端继续运行", why.message());
+            }
+            (Problem::Recovered(n), _) => {
+                return write!(f, "接受连接恢复正常（这一阵连续失败了 {n} 次）");
+            }
+            (Problem::Error(err), Stage::Accept) => {
+                // accept 失败的那个连接还在积压队列里，马上重试只会马上再失败（比如文件描述符用完了）。
+                return write!(
+                    f,
+                    "{who}接受连接出错：{err}；稍后重试（等待从 {} 毫秒起逐步加长，最多 {} 秒），\
+                     这一阵的错误不再逐条报告，服务端继续运行",
+                    Backoff::FIRST.as_millis(),
+                    Backoff::MAX.as_secs()
+                );
+            }
+            // 读写超时（空闲超时、最低速率）：说成人话，而不是系统的原文（Linux 上是 os error 11）。
+            (Problem::Error(err), _) if support::is_timeout(err) => write!(
+                f,
+                "{who}{} 超时：对方太久没有动静，或者收发太慢",
+                self.stage
+            )?,
+            (Problem::Error(err), _) => write!(f, "{who}{} 出错：{err}", self.stage)?,
+            (Problem::Panic(msg), _) => write!(f, "{who}{} panic 了：{msg}", self.stage)?,
         }
         let after = match self.stage {
             Stage::Accept | Stage::Spawn => "；服务端继续运行",
@@ -280,13 +320,34 @@ pub trait Transport: Send + Sync + 'static {
     type Request: Send + 'static;
     fn local_addr(&self) -> SocketAddr;
     /// 最多等 `timeout`（`None` 表示一直等）拿到一个请求；等不到返回 `Ok(None)`。
-    fn get_request(
-        &self,
-        timeout: Option<Duration>,
-    ) -> io::Result<Option<(Self::Request, SocketAddr)>>;
+    fn get_request(&self, timeout: Option<Duration>)
+        -> io::Result<Option<Incoming<Self::Request>>>;
+    /// 换掉服务端的限制（连接上限、空闲超时、最低速率）。没有连接的传输方式（UDP）不用它。
+    fn set_policy(&mut self, _policy: &Policy) {}
+    /// 开不了处理线程时用来告诉对方原因的东西（在交出请求之前先备一份）；UDP 没有什么可说的。
+    fn spare(&self, _request: &Self::Request) -> Option<Box<dyn FnOnce(Refusal) + Send>> {
+        None
+    }
+    /// 这个请求占着的名额（的一份）：处理器运行期间由框架拿着，所以名额要等处理器结束、
+    /// 连接也关了才归还——处理器早早丢掉连接，它的线程也还占着服务端的资源。
+    fn hold(&self, _request: &Self::Request) -> Option<Box<dyn Send>> {
+        None
+    }
     /// 不再接收新的请求，释放端口。可以调用多次。
     fn close(&self);
     fn is_closed(&self) -> bool;
+}
+
+/// `get_request` 拿到的东西：一个请求，或者一件要报告的事。
+#[derive(Debug)]
+pub enum Incoming<R> {
+    Request(R, SocketAddr),
+    /// 来了一个连接，但没有交给处理器：拒绝了它（名额满了），或者准备它时出了错。它已经关闭。
+    TurnedAway(RequestError),
+    /// 接受连接出错。同一阵错误只有第一个到这里，后面的只让接受连接的线程歇得更久。
+    Failed(io::Error),
+    /// 一阵接受连接的错误过去了：这一阵连续失败了几次。
+    Recovered(u64),
 }
 
 /// 怎样处理一个请求：在 serve_forever 的线程里直接处理，还是每个请求一个新线程。
@@ -317,6 +378,18 @@ pub type UdpServer = BaseServer<UdpTransport, Synchronous>;
 pub type ThreadingUdpServer = BaseServer<UdpTransport, ThreadingMixIn>;
 // ANCHOR_END: aliases
 
+// ANCHOR: default_policy
+/// 没有另外设定时，每个服务端的限制：`support` 的默认值，和第 04 课以后的程序一样——
+/// 30 秒不收不发、或者收发平均每秒不到 16 KiB 就断开，最多同时 64 个连接，同一个地址最多 32 个。
+pub fn default_policy() -> Policy {
+    Policy::new(
+        Duration::from_secs(support::serve::DEFAULT_IDLE_SECS),
+        support::pace::MIN_RATE,
+        support::serve::DEFAULT_MAX_CONNECTIONS as usize,
+    )
+}
+// ANCHOR_END: default_policy
+
 /// 所有服务端共同的部分（Python 的 `BaseServer`）。
 pub struct BaseServer<T: Transport, C: Concurrency> {
     transport: T,
@@ -326,11 +399,12 @@ pub struct BaseServer<T: Transport, C: Concurrency> {
     threads: Mutex<Vec<JoinHandle<()>>>,
     started: AtomicU64,
     timeout: Option<Duration>,
+    policy: Policy,
     _concurrency: PhantomData<C>,
 }
 
 impl<T: Transport, C: Concurrency> BaseServer<T, C> {
-    fn with_transport<F, H>(transport: T, factory: F) -> BaseServer<T, C>
+    fn with_transport<F, H>(mut transport: T, factory: F) -> BaseServer<T, C>
     where
         F: Fn(T::Request, SocketAddr, ServerHandle) -> io::Result<H> + Send + Sync + 'static,
         H: BaseRequestHandler + 'static,
@@ -339,6 +413,8 @@ impl<T: Transport, C: Concurrency> BaseServer<T, C> {
         let factory: Arc<Factory<T::Request>> = Arc::new(move |request, addr, server| {
             factory(request, addr, server).map(|h| Box::new(h) as Box<dyn BaseRequestHandler>)
         });
+        let policy = default_policy();
+        transport.set_policy(&policy);
         BaseServer {
             transport,
             factory,
@@ -347,6 +423,7 @@ impl<T: Transport, C: Concurrency> BaseServer<T, C> {
             threads: Mutex::new(Vec::new()),
             started: AtomicU64::new(0),
             timeout: None,
+            policy,
             _concurrency: PhantomData,
         }
     }
@@ -364,6 +441,19 @@ impl<T: Transport, C: Concurrency> BaseServer<T, C> {
     ) -> Self {
         self.on_error = Arc::new(hook);
         self
+    }
+
+    /// 换掉默认的限制（[`default_policy`]），比如用命令行的 `--idle-timeout`、`--min-rate`、
+    /// `--max-connections`（`support::cli::Limits::policy()`）。要在 serve_forever 之前调用。
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.transport.set_policy(&policy);
+        self.policy = policy;
+        self
+    }
+
+    /// 这个服务端的限制。
+    pub fn policy(&self) -> &Policy {
+        &self.policy
     }
 
     /// 真正绑定到的地址。
@@ -400,17 +490,35 @@ impl<T: Transport, C: Concurrency> BaseServer<T, C> {
         let _guard = ServingGuard { control };
         // 等 0 秒等于不等，循环就会空转，所以至少等 1 毫秒。
         let poll_interval = poll_interval.max(Duration::from_millis(1));
+        // 传输方式自己报告不了的错误（比如 UDP 收数据报出错）：同样退避，同一阵只报告一次。
+        let mut backoff = Backoff::default();
         while !control.shutdown_request.load(Ordering::SeqCst) {
             match self.transport.get_request(Some(poll_interval)) {
-                Ok(Some((request, client_address))) => {
-                    self.process_request(request, client_address)
+                Ok(Some(incoming)) => {
+                    if let Some(n) = backoff.succeeded() {
+                        self.report(None, Stage::Accept, Problem::Recovered(n));
+                    }
+                    match incoming {
+                        Incoming::Request(request, client_address) => {
+                            self.process_request(request, client_address)
+                        }
+                        Incoming::TurnedAway(err) => (self.on_error)(&err),
+                        Incoming::Failed(err) => {
+                            self.report(None, Stage::Accept, Problem::Error(err))
+                        }
+                        Incoming::Recovered(n) => {
+                            self.report(None, Stage::Accept, Problem::Recovered(n))
+                        }
+                    }
                 }
                 Ok(None) => {} // 这一轮没有新请求：回到开头看看有没有人叫停。
                 Err(_) if self.transport.is_closed() => break,
                 Err(err) => {
-                    self.report(None, Stage::Accept, Problem::Error(err));
-                    // 像“打开的文件太多”这样的错误下一次还会立刻出现：歇一下再试，免得空转。
-                    thread::sleep(ERROR_PAUSE);
+                    let (wait, first) = backoff.failed();
+                    if first {
+                        self.report(None, Stage::Accept, Problem::Error(err));
+                    }
+                    thread::sleep(wait);
                 }
             }
         }
@@ -420,14 +528,26 @@ impl<T: Transport, C: Concurrency> BaseServer<T, C> {
 
     // ANCHOR: handle_request
     /// 只处理一个请求：等一个请求（最多等 `with_timeout` 设的时间），处理它，然后返回。
-    /// 处理了一个请求返回 `Ok(true)`，等超时了返回 `Ok(false)`（Python 在这里调用 `handle_timeout`）。
+    /// 处理了一个请求（或者按规矩拒绝了一个连接）返回 `Ok(true)`，等超时了返回 `Ok(false)`
+    /// （Python 在这里调用 `handle_timeout`）。
     pub fn handle_request(&self) -> io::Result<bool> {
-        match self.transport.get_request(self.timeout)? {
-            Some((request, client_address)) => {
-                self.process_request(request, client_address);
-                Ok(true)
+        loop {
+            match self.transport.get_request(self.timeout)? {
+                Some(Incoming::Request(request, client_address)) => {
+                    self.process_request(request, client_address);
+                    return Ok(true);
+                }
+                Some(Incoming::TurnedAway(err)) => {
+                    (self.on_error)(&err);
+                    return Ok(true);
+                }
+                Some(Incoming::Failed(err)) => return Err(err),
+                // 只是一条消息（accept 恢复了）：报告它，接着等请求。
+                Some(Incoming::Recovered(n)) => {
+                    self.report(None, Stage::Accept, Problem::Recovered(n))
+                }
+                None => return Ok(false),
             }
-            None => Ok(false),
         }
     }
     // ANCHOR_END: handle_request
@@ -435,10 +555,20 @@ impl<T: Transport, C: Concurrency> BaseServer<T, C> {
     // ANCHOR: process_request
     /// 处理一个请求：同步服务端就在当前线程里处理；`ThreadingMixIn` 为它启动一个新线程。
     fn process_request(&self, request: T::Request, client_address: SocketAddr) {
+        // 线程开不出来时，job 连同里面的连接一起被丢弃；先备一份，好告诉对方为什么。
+        let spare = if C::THREAD_PER_REQUEST {
+            self.transport.spare(&request)
+        } else {
+            None
+        };
+        let held = self.transport.hold(&request);
         let factory = Arc::clone(&self.factory);
         let on_error = Arc::clone(&self.on_error);
         let server = self.control.clone();
-        let job = move || run_handler(&*factory, request, client_address, server, &*on_error);
+        let job = move || {
+            run_handler(&*factory, request, client_address, server, &*on_error);
+            drop(held);
+        };
         if !C::THREAD_PER_REQUEST {
             return job();
         }
@@ -448,6 +578,7 @@ impl<T: Transport, C: Concurrency> BaseServer<T, C> {
             .spawn(job)
         {
             Ok(thread) => {
+                drop(spare);
                 let mut threads = lock(&self.threads);
                 // 顺手收掉已经结束的线程，列表就不会随着连接数一直变长。
                 let (done, running): (Vec<_>, Vec<_>) =
@@ -458,8 +589,13 @@ impl<T: Transport, C: Concurrency> BaseServer<T, C> {
                 *threads = running;
                 threads.push(thread);
             }
-            // 线程没启动起来，job 连同连接一起被丢弃：对方看到连接关闭，而不是一直等。
-            Err(err) => self.report(Some(client_address), Stage::Spawn, Problem::Error(err)),
+            // 线程没启动起来：只拒绝这一个连接（告诉对方“服务端忙”，连接关闭，名额归还），服务端照常运行。
+            Err(err) => {
+                self.report(Some(client_address), Stage::Spawn, Problem::Error(err));
+                if let Some(tell) = spare {
+                    tell(Refusal::NoThread);
+                }
+            }
         }
     }
     // ANCHOR_END: process_request
@@ -485,13 +621,11 @@ impl<T: Transport, C: Concurrency> BaseServer<T, C> {
     }
 }
 
-const ERROR_PAUSE: Duration = Duration::from_millis(10);
-
 impl<C: Concurrency> BaseServer<TcpTransport, C> {
     /// 绑定 `addr` 并准备好服务（Python 的 `TCPServer(server_address, RequestHandlerClass)`）。
     pub fn bind<F, H>(addr: impl ToSocketAddrs, factory: F) -> io::Result<Self>
     where
-        F: Fn(TcpStream, SocketAddr, ServerHandle) -> io::Result<H> + Send + Sync + 'static,
+        F: Fn(Connection, SocketAddr, ServerHandle) -> io::Result<H> + Send + Sync + 'static,
         H: BaseRequestHandler + 'static,
     {
         Self::from_listener(TcpListener::bind(addr)?, factory)
@@ -500,10 +634,20 @@ impl<C: Concurrency> BaseServer<TcpTransport, C> {
     /// 用一个已经绑定好的监听套接字建服务端（程序里用 `support::bind` 得到更好的错误信息）。
     pub fn from_listener<F, H>(listener: TcpListener, factory: F) -> io::Result<Self>
     where
-        F: Fn(TcpStream, SocketAddr, ServerHandle) -> io::Result<H> + Send + Sync + 'static,
+        F: Fn(Connection, SocketAddr, ServerHandle) -> io::Result<H> + Send + Sync + 'static,
         H: BaseRequestHandler + 'static,
     {
         Ok(Self::with_transport(TcpTransport::new(listener)?, factory))
+    }
+
+    /// 换掉拒绝连接时对对方说的话。默认写一句 [`Refusal::message`]，不加换行
+    /// （和教程协议的回复一样）；别的协议按自己的样子写（一行、一个帧……）。
+    pub fn with_refusal(
+        mut self,
+        refuse: impl Fn(&mut dyn Write, Refusal) + Send + Sync + 'static,
+    ) -> Self {
+        self.transport.refuse = Arc::new(refuse);
+        self
     }
 }
 
@@ -527,6 +671,13 @@ impl<C: Concurrency> BaseServer<UdpTransport, C> {
     }
 }
 
+type RefuseHook = dyn Fn(&mut dyn Write, Refusal) + Send + Sync;
+
+/// 默认的拒绝：写一句原因，不加换行。
+fn say_refusal(stream: &mut dyn Write, why: Refusal) {
+    let _ = stream.write_all(why.message().as_bytes());
+}
+
 // ANCHOR: tcp_transport
 /// TCP：接受连接。
 ///
@@ -543,10 +694,19 @@ pub struct TcpTransport {
     incoming: Mutex<Option<Receiver<Accepted>>>,
     closing: Arc<AtomicBool>,
     acceptor: Mutex<Option<JoinHandle<()>>>,
+    policy: Policy,
+    slots: Arc<Slots>,
+    refuse: Arc<RefuseHook>,
 }
 
-/// 接受连接的线程交给 serve_forever 的东西：一个连接和对方地址，或者一个错误。
-type Accepted = io::Result<(TcpStream, SocketAddr)>;
+/// 接受连接的线程交给 serve_forever 的东西。
+enum Accepted {
+    Conn(TcpStream, SocketAddr),
+    /// 一阵错误里的第一个。
+    Failed(io::Error),
+    /// 一阵错误过去了，连续失败了几次。
+    Recovered(u64),
+}
 
 impl TcpTransport {
     fn new(listener: TcpListener) -> io::Result<TcpTransport> {
@@ -557,16 +717,43 @@ impl TcpTransport {
         let acceptor = thread::Builder::new()
             .name("接受连接".to_string())
             .spawn(move || accept_loop(listener, tx, flag))?;
+        let policy = default_policy();
         Ok(TcpTransport {
             address,
             incoming: Mutex::new(Some(rx)),
             closing,
             acceptor: Mutex::new(Some(acceptor)),
+            slots: Slots::new(&policy),
+            policy,
+            refuse: Arc::new(say_refusal),
         })
+    }
+
+    /// 给刚接受的连接一个名额，包上限制，交给处理器；名额满了就按规矩拒绝它。
+    fn admit(&self, stream: TcpStream, addr: SocketAddr) -> Incoming<Connection> {
+        let turned = |problem| {
+            Incoming::TurnedAway(RequestError {
+                client_address: Some(addr),
+                stage: Stage::Accept,
+                problem,
+            })
+        };
+        let slot = match self.slots.acquire(addr.ip()) {
+            Ok(slot) => slot,
+            Err(why) => {
+                turn_away(&stream, &self.policy, &*self.refuse, why);
+                return turned(Problem::Refused(why));
+            }
+        };
+        match Connection::admitted(stream, &self.policy, Some(slot)) {
+            Ok(conn) => Incoming::Request(conn, addr),
+            Err(err) => turned(Problem::Error(err)),
+        }
     }
 }
 
 fn accept_loop(listener: TcpListener, tx: SyncSender<Accepted>, closing: Arc<AtomicBool>) {
+    let mut backoff = Backoff::default();
     loop {
         let accepted = listener.accept();
         if closing.load(Ordering::SeqCst) {
@@ -574,43 +761,91 @@ fn accept_loop(listener: TcpListener, tx: SyncSender<Accepted>, closing: Arc<Ato
             // 函数返回时 listener 被丢弃，端口随之释放。
             return;
         }
-        let failed = accepted.is_err();
+        let event = match accepted {
+            Ok((stream, addr)) => {
+                if let Some(n) = backoff.succeeded() {
+                    if tx.send(Accepted::Recovered(n)).is_err() {
+                        return;
+                    }
+                }
+                Accepted::Conn(stream, addr)
+            }
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => {
+                // 比如文件描述符用完了：那个连接还在积压队列里，马上再 accept 只会马上再失败。
+                // 歇一会儿再试，越歇越久（最多 1 秒）；这一阵只把第一个错误交出去报告。
+                let (wait, first) = backoff.failed();
+                if first && tx.send(Accepted::Failed(err)).is_err() {
+                    return;
+                }
+                thread::sleep(wait);
+                continue;
+            }
+        };
         // 等 serve_forever 取走它才回去 accept 下一个；通道关了（server_close）就退出。
-        if tx.send(accepted).is_err() {
+        if tx.send(event).is_err() {
             return;
         }
-        if failed {
-            thread::sleep(ERROR_PAUSE);
-        }
     }
+}
+
+/// 拒绝一个连接：写一句话也有时间限制，对方不读也卡不住服务端。写完先半关闭，
+/// 对方读完这句话就读到 EOF；然后连接被丢弃。
+fn turn_away(stream: &TcpStream, policy: &Policy, refuse: &RefuseHook, why: Refusal) {
+    let quick = policy.idle.min(Duration::from_secs(1));
+    let _ = stream.set_write_timeout(Some(quick));
+    let mut writer = stream;
+    refuse(&mut writer, why);
+    let _ = stream.shutdown(Shutdown::Write);
 }
 // ANCHOR_END: tcp_transport
 
 impl Transport for TcpTransport {
-    type Request = TcpStream;
+    type Request = Connection;
 
     fn local_addr(&self) -> SocketAddr {
         self.address
     }
 
-    fn get_request(
-        &self,
-        timeout: Option<Duration>,
-    ) -> io::Result<Option<(TcpStream, SocketAddr)>> {
-        let incoming = lock(&self.incoming);
-        let Some(rx) = incoming.as_ref() else {
-            return Err(closed_error());
-        };
-        let got = match timeout {
-            Some(t) => rx.recv_timeout(t),
-            None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+    fn get_request(&self, timeout: Option<Duration>) -> io::Result<Option<Incoming<Connection>>> {
+        let got = {
+            let incoming = lock(&self.incoming);
+            let Some(rx) = incoming.as_ref() else {
+                return Err(closed_error());
+            };
+            match timeout {
+                Some(t) => rx.recv_timeout(t),
+                None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            }
         };
         match got {
-            Ok(Ok(conn)) => Ok(Some(conn)),
-            Ok(Err(err)) => Err(err),
+            Ok(Accepted::Conn(stream, addr)) => Ok(Some(self.admit(stream, addr))),
+            Ok(Accepted::Failed(err)) => Ok(Some(Incoming::Failed(err))),
+            Ok(Accepted::Recovered(n)) => Ok(Some(Incoming::Recovered(n))),
             Err(RecvTimeoutError::Timeout) => Ok(None),
             Err(RecvTimeoutError::Disconnected) => Err(closed_error()),
         }
+    }
+
+    fn set_policy(&mut self, policy: &Policy) {
+        self.policy = policy.clone();
+        self.slots = Slots::new(policy);
+    }
+
+    /// 备一份连接（只是多一个指向它的句柄，不多占文件描述符）：线程开不出来时，
+    /// job 里的那份被丢弃，这一份还能用来告诉对方“服务端忙”，然后连接关闭、名额归还。
+    fn hold(&self, request: &Connection) -> Option<Box<dyn Send>> {
+        let slot = request.shared.slot.clone()?;
+        Some(Box::new(slot))
+    }
+
+    fn spare(&self, request: &Connection) -> Option<Box<dyn FnOnce(Refusal) + Send>> {
+        let conn = request.clone();
+        let policy = self.policy.clone();
+        let refuse = Arc::clone(&self.refuse);
+        Some(Box::new(move |why| {
+            conn.stream(|s| turn_away(s, &policy, &*refuse, why))
+        }))
     }
 
     fn close(&self) {
@@ -624,7 +859,7 @@ impl Transport for TcpTransport {
         // 那个已经接受、还没来得及处理的连接随之丢弃：对方读到连接关闭，而不是一直等。
         drop(lock(&self.incoming).take());
         if let Some(acceptor) = lock(&self.acceptor).take() {
-            // 万一叫不醒（极少见），就不等它：它会在下一个连接到来时退出。
+            // 万一叫不醒（极少见，比如文件描述符正好用完），就不等它：它会在下一次 accept 返回时退出。
             if woke {
                 let _ = acceptor.join();
             }
@@ -657,6 +892,111 @@ fn closed_error() -> io::Error {
         io::ErrorKind::NotConnected,
         "服务端已经关闭（调用过 server_close）",
     )
+}
+
+// ANCHOR: connection
+/// 处理器拿到的 TCP 连接（Python 的 `self.request`）。读写和 `TcpStream` 一样（`Read`、`Write`），
+/// 但每一次读写都经过 `support::serve::Guarded`：空闲超时和最低速率按整个连接记账，
+/// 一整次 `write_all`、一整次 `read_line` 都有期限，而不只是其中的每一次系统调用。
+///
+/// 可以 `clone`：几份指向同一个连接、同一本账（`StreamRequestHandler` 的 `rfile` 和 `wfile` 就是这样）。
+/// 最后一份被丢弃时连接关闭；它占的名额等处理器也结束了才归还。
+#[derive(Clone)]
+pub struct Connection {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    /// 读写都经过它。同一时间只有一个线程在用这个连接（处理器只有一个线程），锁不会有人争。
+    /// 不另外 `try_clone` 一个句柄：那要多占一个文件描述符，描述符快用完时，刚接受的连接会因此被丢掉。
+    guarded: Mutex<Guarded>,
+    /// 名额。框架在处理器运行期间另拿着一份（`Transport::hold`）：连接关了、处理器也结束了，才归还。
+    slot: Option<Arc<Slot>>,
+}
+
+impl Connection {
+    /// 给一个连接套上 `policy` 的空闲超时和最低速率（不占名额：服务端以外的代码和测试用）。
+    pub fn new(stream: TcpStream, policy: &Policy) -> io::Result<Connection> {
+        Connection::admitted(stream, policy, None)
+    }
+
+    fn admitted(stream: TcpStream, policy: &Policy, slot: Option<Slot>) -> io::Result<Connection> {
+        Ok(Connection {
+            shared: Arc::new(Shared {
+                guarded: Mutex::new(Guarded::new(stream, policy.idle, policy.min_rate)?),
+                slot: slot.map(Arc::new),
+            }),
+        })
+    }
+
+    fn stream<T>(&self, f: impl FnOnce(&TcpStream) -> T) -> T {
+        f(lock(&self.shared.guarded).inner())
+    }
+
+    /// 重新开始计时：期限回到“现在 + 空闲超时”。协议里有“一条消息”的边界时，
+    /// 开始等下一条消息之前调用它；不调用，就是整个连接平均下来要够快。
+    pub fn restart(&self) {
+        lock(&self.shared.guarded).restart();
+    }
+
+    /// 半关闭或全关闭（`Shutdown::Write` 告诉对方“我说完了”）。
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.stream(|s| s.shutdown(how))
+    }
+
+    /// 对方的地址。
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.stream(TcpStream::peer_addr)
+    }
+
+    /// 本机这一端的地址。
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.stream(TcpStream::local_addr)
+    }
+}
+// ANCHOR_END: connection
+
+impl Read for Connection {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        (&*self).read(buf)
+    }
+}
+
+impl Read for &Connection {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        lock(&self.shared.guarded).read(buf)
+    }
+}
+
+impl Write for Connection {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        (&*self).write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        (&*self).flush()
+    }
+}
+
+impl Write for &Connection {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        lock(&self.shared.guarded).write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        lock(&self.shared.guarded).flush()
+    }
+}
+
+/// 打印出来和 `TcpStream` 一样：两端的地址和文件描述符（教程版打印 `self.request` 时看到的）。
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.shared.guarded.try_lock() {
+            Ok(guarded) => guarded.inner().fmt(f),
+            // 另一个线程正拿着它读写：不等，只说一声。
+            Err(_) => f.write_str("Connection { 正在读写 }"),
+        }
+    }
 }
 
 /// UDP 的“请求”：收到的数据报，加上用来回复的套接字（Python 里是 `(data, socket)`）。
@@ -692,10 +1032,7 @@ impl Transport for UdpTransport {
         self.address
     }
 
-    fn get_request(
-        &self,
-        timeout: Option<Duration>,
-    ) -> io::Result<Option<(UdpRequest, SocketAddr)>> {
+    fn get_request(&self, timeout: Option<Duration>) -> io::Result<Option<Incoming<UdpRequest>>> {
         if self.is_closed() {
             return Err(closed_error());
         }
@@ -707,7 +1044,10 @@ impl Transport for UdpTransport {
             Ok((n, addr)) => {
                 buf.truncate(n);
                 let socket = self.socket.try_clone()?;
-                Ok(Some((UdpRequest { data: buf, socket }, addr)))
+                Ok(Some(Incoming::Request(
+                    UdpRequest { data: buf, socket },
+                    addr,
+                )))
             }
             Err(err) if support::is_timeout(&err) => Ok(None),
             Err(err) => Err(err),
@@ -725,17 +1065,17 @@ impl Transport for UdpTransport {
 }
 
 /// Python 的 `BaseRequestHandler` 在 `__init__` 里存下的三样东西：`self.request`（这个连接）、
-/// `self.client_address`（对方地址）、`self.server`（服务端）。不设超时，不包缓冲。
-/// 处理器把它作为一个字段组合进来；要缓冲和超时，用 [`StreamRequestHandler`]。
+/// `self.client_address`（对方地址）、`self.server`（服务端）。不包缓冲。
+/// 处理器把它作为一个字段组合进来；要缓冲，用 [`StreamRequestHandler`]。
 #[derive(Debug)]
 pub struct BaseRequest {
-    pub request: TcpStream,
+    pub request: Connection,
     pub client_address: SocketAddr,
     pub server: ServerHandle,
 }
 
 impl BaseRequest {
-    pub fn new(request: TcpStream, client_address: SocketAddr, server: ServerHandle) -> Self {
+    pub fn new(request: Connection, client_address: SocketAddr, server: ServerHandle) -> Self {
         BaseRequest {
             request,
             client_address,
@@ -746,42 +1086,28 @@ impl BaseRequest {
 
 // ANCHOR: stream_handler
 /// 面向流的处理器的公共部分（Python 的 `StreamRequestHandler`）：
-/// 把连接包成带缓冲的 `rfile`（读）和 `wfile`（写），并给连接设上超时。
+/// 把连接包成带缓冲的 `rfile`（读）和 `wfile`（写）。三者是同一个连接：
+/// 服务端的空闲超时和最低速率对它们一起记账。
 ///
 /// Rust 没有继承，所以你的处理器把它作为一个字段“组合”进来，
 /// 在自己的 `setup`/`finish` 里调用它的 `setup`/`finish`——相当于 Python 的 `super().setup()`。
 pub struct StreamRequestHandler {
-    pub request: TcpStream,
+    pub request: Connection,
     pub client_address: SocketAddr,
     pub server: ServerHandle,
-    pub rfile: BufReader<TcpStream>,
-    pub wfile: BufWriter<TcpStream>,
+    pub rfile: BufReader<Connection>,
+    pub wfile: BufWriter<Connection>,
 }
 
 impl StreamRequestHandler {
-    /// 默认的读写超时：对方这么久不说话（或不读我们的回复），就放弃这个连接。
-    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
-
     pub fn new(
-        request: TcpStream,
+        request: Connection,
         client_address: SocketAddr,
         server: ServerHandle,
     ) -> io::Result<Self> {
-        Self::with_timeout(request, client_address, server, Some(Self::DEFAULT_TIMEOUT))
-    }
-
-    /// 同 [`StreamRequestHandler::new`]，超时自己定（`None` 表示永远等，服务端不该这样用）。
-    pub fn with_timeout(
-        request: TcpStream,
-        client_address: SocketAddr,
-        server: ServerHandle,
-        timeout: Option<Duration>,
-    ) -> io::Result<Self> {
-        request.set_read_timeout(timeout)?;
-        request.set_write_timeout(timeout)?;
-        // try_clone 复制的是同一个连接的句柄：rfile 和 wfile 各拿一个，读写互不妨碍。
-        let rfile = BufReader::new(request.try_clone()?);
-        let wfile = BufWriter::new(request.try_clone()?);
+        // clone 只是多一个指向同一个连接的句柄：rfile 和 wfile 各拿一个。
+        let rfile = BufReader::new(request.clone());
+        let wfile = BufWriter::new(request.clone());
         Ok(StreamRequestHandler {
             request,
             client_address,

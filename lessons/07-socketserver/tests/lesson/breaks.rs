@@ -228,7 +228,7 @@ fn an_idle_client_keeps_server_close_waiting() {
     let mut rest = Vec::new();
     idle.read_to_end(&mut rest).expect("完整版到时关闭连接");
     assert!(rest.is_empty());
-    full.expect_stdout("太久没有说话，断开");
-    t.note("同样不说话的客户端对完整版 l07-server --idle-timeout 1：1 秒后服务端记下“太久没有说话，断开”，关闭连接");
+    full.expect_stdout("太久没有说话，或者说得太慢，断开");
+    t.note("同样不说话的客户端对完整版 l07-server --idle-timeout 1：1 秒后服务端记下“太久没有说话，或者说得太慢，断开”，关闭连接");
     t.save("breaks-idle.txt", port);
 }

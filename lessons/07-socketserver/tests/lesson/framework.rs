@@ -9,8 +9,8 @@ use std::thread;
 use std::time::Duration;
 
 use lesson_07::socketserver::{
-    BaseRequestHandler, Problem, RequestError, ServerHandle, Stage, StreamRequestHandler,
-    TcpServer, ThreadingTcpServer, UdpRequest, UdpServer,
+    BaseRequestHandler, Connection, Problem, RequestError, ServerHandle, Stage,
+    StreamRequestHandler, TcpServer, ThreadingTcpServer, UdpRequest, UdpServer,
 };
 use testkit::{wait_until, with_deadline, DEADLINE};
 
@@ -87,6 +87,8 @@ fn error_hook(tx: Sender<(Stage, String)>) -> impl Fn(&RequestError) + Send + Sy
         let what = match &err.problem {
             Problem::Error(e) => format!("错误：{e}"),
             Problem::Panic(m) => format!("panic：{m}"),
+            Problem::Refused(why) => format!("拒绝：{}", why.message()),
+            Problem::Recovered(n) => format!("恢复：{n}"),
         };
         let _ = tx.lock().unwrap().send((err.stage, what));
     }
@@ -95,7 +97,7 @@ fn error_hook(tx: Sender<(Stage, String)>) -> impl Fn(&RequestError) + Send + Sy
 fn recorder(
     log: &Log,
     mode: &'static str,
-) -> impl Fn(TcpStream, SocketAddr, ServerHandle) -> io::Result<Recorder> + Send + Sync + 'static {
+) -> impl Fn(Connection, SocketAddr, ServerHandle) -> io::Result<Recorder> + Send + Sync + 'static {
     let log = Arc::clone(log);
     move |request, addr, server| {
         Ok(Recorder {
@@ -304,7 +306,7 @@ struct Gate {
 fn blocker_factory(
     log: &Log,
     gate: &mut Option<Gate>,
-) -> impl Fn(TcpStream, SocketAddr, ServerHandle) -> io::Result<Blocker> + Send + Sync + 'static {
+) -> impl Fn(Connection, SocketAddr, ServerHandle) -> io::Result<Blocker> + Send + Sync + 'static {
     let (entered_tx, entered) = mpsc::channel();
     let (release, release_rx) = mpsc::channel();
     *gate = Some(Gate { entered, release });
@@ -575,5 +577,160 @@ fn busy_servers_leave_new_connections_in_the_listen_queue() {
         server.shutdown();
         serving.join().unwrap().unwrap();
         server.server_close();
+    });
+}
+
+// ---- 每个服务端都有的限制（support::serve 的那一套） ----
+
+use support::serve::{Policy, Refusal};
+
+#[test]
+fn every_tcp_server_gets_the_shared_limits_by_default() {
+    let (server, _log, _errors) = sync_server("ok");
+    let policy = server.policy();
+    assert_eq!(
+        policy.idle,
+        Duration::from_secs(support::serve::DEFAULT_IDLE_SECS)
+    );
+    assert_eq!(policy.min_rate, support::pace::MIN_RATE);
+    assert_eq!(
+        policy.max_connections,
+        support::serve::DEFAULT_MAX_CONNECTIONS as usize
+    );
+    assert_eq!(policy.per_address, policy.max_connections / 2);
+}
+
+#[test]
+fn an_idle_peer_is_dropped_by_the_framework_not_by_the_handler() {
+    // Recorder 自己没有设任何超时：它的 read_line 会一直等。是框架给连接套上的限制让它结束。
+    let (server, log, errors) = sync_server("ok");
+    let server = server.with_policy(Policy::new(Duration::from_millis(300), 1, 8));
+    let addr = server.server_address();
+    let serving = thread::spawn(move || {
+        assert!(server.handle_request().unwrap());
+        server
+    });
+    let mut idle = TcpStream::connect(addr).unwrap();
+    idle.set_read_timeout(Some(DEADLINE)).unwrap();
+    let mut rest = String::new();
+    let started = std::time::Instant::now();
+    let _ = io::Read::read_to_string(&mut idle, &mut rest);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "空闲超时是 0.3 秒，连接却过了 {:?} 才关闭",
+        started.elapsed()
+    );
+    let _server = with_deadline("handle_request", move || serving.join().unwrap());
+    assert_eq!(log_of(&log), ["setup", "handle", "finish"]);
+    let (stage, what) = errors.next();
+    assert_eq!(stage, Stage::Handle);
+    assert!(what.contains("错误"), "{what}");
+}
+
+#[test]
+fn a_connection_over_the_cap_gets_the_servers_own_refusal_and_the_slot_comes_back() {
+    let log = Log::default();
+    let mut gate = None;
+    let factory = blocker_factory(&log, &mut gate);
+    let Gate { entered, release } = gate.unwrap();
+    let (tx, errors) = mpsc::channel();
+    // 2 个名额，同一个地址最多 1 个。拒绝时按这个服务端自己的协议说一行。
+    let server = Arc::new(
+        ThreadingTcpServer::bind("127.0.0.1:0", factory)
+            .unwrap()
+            .with_policy(Policy::new(Duration::from_secs(30), 1, 2))
+            .with_refusal(|out, why| {
+                let _ = writeln!(out, "BUSY {}", why.message());
+            })
+            .with_error_handler(move |e| {
+                let _ = tx.send(format!("{e}"));
+            }),
+    );
+    let addr = server.server_address();
+    let s = Arc::clone(&server);
+    let serving = thread::spawn(move || s.serve_forever(POLL));
+    let first = TcpStream::connect(addr).unwrap();
+    entered
+        .recv_timeout(DEADLINE)
+        .expect("第一个连接的处理器开始运行");
+    let mut second = TcpStream::connect(addr).unwrap();
+    second.set_read_timeout(Some(DEADLINE)).unwrap();
+    let mut said = String::new();
+    io::Read::read_to_string(&mut second, &mut said).unwrap();
+    assert_eq!(
+        said,
+        format!("BUSY {}\n", Refusal::TooManyFromYou(1).message())
+    );
+    let reported = errors.recv_timeout(DEADLINE).unwrap();
+    assert!(
+        reported.starts_with("拒绝了 127.0.0.1:") && reported.contains("服务端忙"),
+        "{reported}"
+    );
+    // 第一个处理器结束：名额归还，下一个连接得到处理。处理线程收尾之前来的连接还会被拒绝，再试就好
+    // （Blocker 不用连接，一拿到就丢掉了，所以得到处理的连接也是马上读到 EOF，只是没有 BUSY 那句话）。
+    release.send(()).unwrap();
+    drop(first);
+    let started = std::time::Instant::now();
+    loop {
+        let mut third = TcpStream::connect(addr).unwrap();
+        third.set_read_timeout(Some(DEADLINE)).unwrap();
+        let mut said = String::new();
+        let _ = io::Read::read_to_string(&mut third, &mut said);
+        if said.is_empty() {
+            break;
+        }
+        assert!(said.starts_with("BUSY"), "{said}");
+        assert!(started.elapsed() < DEADLINE, "名额一直没有还回来");
+        thread::sleep(Duration::from_millis(5));
+    }
+    entered
+        .recv_timeout(DEADLINE)
+        .expect("名额归还后，下一个连接得到处理");
+    release.send(()).unwrap();
+    with_deadline("shutdown", move || {
+        server.shutdown();
+        server.server_close();
+        serving.join().unwrap().unwrap();
+    });
+}
+
+#[test]
+fn a_panicking_handler_gives_its_slot_back() {
+    let log = Log::default();
+    let (tx, errors) = mpsc::channel();
+    // 只有 1 个名额：处理器 panic 以后名额要是没还，后面的连接就全被拒绝了。
+    let server = Arc::new(
+        ThreadingTcpServer::bind("127.0.0.1:0", recorder(&log, "ok"))
+            .unwrap()
+            .with_policy(Policy::new(Duration::from_secs(30), 1, 1))
+            .with_error_handler(error_hook(tx)),
+    );
+    let s = Arc::clone(&server);
+    let serving = thread::spawn(move || s.serve_forever(POLL));
+    let addr = server.server_address();
+    // 上一个处理线程收尾（连接关闭之后）才归还名额：紧接着来的连接可能还会被拒绝，等一等就好。
+    let talk_when_free = |line: &str| {
+        let started = std::time::Instant::now();
+        loop {
+            let reply = talk(addr, line);
+            if !reply.starts_with("服务端忙") {
+                return reply;
+            }
+            assert!(started.elapsed() < DEADLINE, "名额一直没有还回来：{reply}");
+            thread::sleep(Duration::from_millis(5));
+        }
+    };
+    for n in 1..=3 {
+        assert_eq!(talk_when_free("panic"), "");
+        wait_until("panic 的处理器报告了错误", || {
+            matches!(errors.try_recv(), Ok((Stage::Handle, _)))
+        });
+        assert_eq!(log_of(&log).iter().filter(|s| *s == "finish").count(), n);
+    }
+    assert_eq!(talk_when_free("之后"), "Your msg=之后\n");
+    with_deadline("shutdown", move || {
+        server.shutdown();
+        server.server_close();
+        serving.join().unwrap().unwrap();
     });
 }

@@ -3,6 +3,7 @@
 
 mod breaks;
 mod framework;
+mod limits;
 mod load;
 mod programs;
 mod python;

@@ -46,6 +46,23 @@ pub(crate) fn normalize_addrs(text: &str, server_port: u16) -> String {
     out
 }
 
+/// 把 `.rs:123` 这样的源码行号换成 `.rs:NNN`。
+fn without_line_numbers(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(".rs:") {
+        out.push_str(&rest[..i + 4]);
+        rest = &rest[i + 4..];
+        let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+        if digits > 0 {
+            out.push_str("NNN");
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn client(port: &str, stdin: &str) -> assert_cmd::assert::Assert {
     Command::new(CLIENT)
         .args(["--port", port])
@@ -196,9 +213,10 @@ fn a_panicking_handler_does_not_take_the_server_down() {
         !stderr.contains("RUST_BACKTRACE"),
         "不应出现回溯提示：{stderr}"
     );
+    // panic 的位置带着源码的行号（lib.rs:200 这样）：改库的时候它会变，换成固定的 NNN 再比较。
     assert_matches_saved(
         &saved("panic.txt"),
-        &normalize_addrs(&stderr, server.addr().port()),
+        &without_line_numbers(&normalize_addrs(&stderr, server.addr().port())),
     );
     drop(other);
 }
@@ -290,7 +308,7 @@ fn idle_connections_are_dropped() {
     let mut conn = connect(&server);
     // 什么也不发：服务端在空闲超时后关闭连接，我们读到 EOF（而不是等到 DEADLINE）。
     assert_eq!(read_rest(&mut conn), "");
-    server.expect_stdout("太久没有说话，断开");
+    server.expect_stdout("太久没有说话，或者说得太慢，断开");
 }
 
 #[test]
@@ -369,13 +387,13 @@ fn serving_forever_keeps_nothing_per_connection() {
     use lesson_07::MyHandlerOptions;
     // 一直服务（没有 --max-clients）：没有人数走了几个客户端，finish 就不该往任何通道里放东西，
     // 否则每个连接都在通道里留下一个地址，服务端越跑越大。
-    let (options, finished) = MyHandlerOptions::for_server(None, None, None);
+    let (options, finished) = MyHandlerOptions::for_server(None, None);
     assert!(
         options.finished.is_none() && finished.is_none(),
         "一直服务时不该有“走了一个客户端”的通道：没有人读它"
     );
     // 要数的时候才有通道，finish 每走一个客户端放进一个地址。
-    let (options, finished) = MyHandlerOptions::for_server(None, None, Some(2));
+    let (options, finished) = MyHandlerOptions::for_server(None, Some(2));
     let finished = finished.expect("--max-clients 时需要通道");
     let server = lesson_07::socketserver::ThreadingTcpServer::bind(
         "127.0.0.1:0",
