@@ -1,4 +1,4 @@
-use std::io::{self, ErrorKind, Read, Write};
+use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::thread;
 
@@ -27,7 +27,6 @@ fn pump(from: &TcpStream, to: &TcpStream) -> io::Result<u64> {
                 return Ok(total);
             }
             Ok(n) => n,
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
             Err(e) => return Err(close_both(from, to, e)),
         };
         if let Err(e) = (&mut &*to).write_all(&buf[..n]) {

@@ -1,4 +1,4 @@
-use std::io::{self, ErrorKind, Read, Write};
+use std::io::{self, Read, Write};
 use std::net::TcpStream;
 
 pub fn tally_until_eof(mut stream: TcpStream) -> io::Result<(u64, u64)> {
@@ -7,12 +7,8 @@ pub fn tally_until_eof(mut stream: TcpStream) -> io::Result<(u64, u64)> {
     let mut newlines = 0u64;
     let mut last = b'\n';
     loop {
-        let n = match stream.read(&mut buf) {
-            Ok(n) => n,
-            // 被信号打断的读不算出错，再读一次就好。
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
+        // 出错（比如连接被重置）不是“对方说完了”：把错误交给调用者。
+        let n = stream.read(&mut buf)?;
         if n == 0 {
             break; // 对方说完了（半关闭）：之后的每次读都会是 0
         }
