@@ -36,16 +36,16 @@ pub fn ask(addr: SocketAddr, command: &str, limit: Duration) -> io::Result<Reply
     })
 }
 
-/// 离期限还剩多久；已经过了就是超时错误。
+/// 离到点还剩多久；已经到点就是超时错误。
 fn left(deadline: Instant) -> io::Result<Duration> {
     let left = deadline.saturating_duration_since(Instant::now());
     if left.is_zero() {
-        return Err(io::Error::new(ErrorKind::TimedOut, "过了期限还没收完回答"));
+        return Err(io::Error::new(ErrorKind::TimedOut, "超时了还没收完回答"));
     }
     Ok(left)
 }
 
-/// 读满 `buf`。每次读之前把读超时设成离期限还剩的时间：整个回答有一个期限，而不是每次读各有一个。
+/// 读满 `buf`。每次读之前把读超时设成离到点还剩的时间：整个回答共用一个超时，而不是每次读各有一个。
 fn read_full(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> io::Result<()> {
     let mut got = 0;
     while got < buf.len() {
@@ -58,11 +58,15 @@ fn read_full(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> io::R
                 ))
             }
             Ok(n) => got += n,
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                return Err(io::Error::new(ErrorKind::TimedOut, "过了期限还没收完回答"))
-            }
-            Err(e) => return Err(e),
+            Err(e) => match e.kind() {
+                // 被信号打断：再读一次。
+                ErrorKind::Interrupted => {}
+                // 读超时（Linux 和 macOS 上都报 WouldBlock）：到点了。
+                ErrorKind::WouldBlock | ErrorKind::TimedOut => {
+                    return Err(io::Error::new(ErrorKind::TimedOut, "超时了还没收完回答"))
+                }
+                _ => return Err(e),
+            },
         }
     }
     Ok(())

@@ -176,7 +176,7 @@ pub fn serve_framed(stream: &mut Guarded, policy: &Policy, log: impl Fn(String))
         // 用 {:?} 打印：命令里的换行、控制字符会被转义，不能伪造服务端的日志行。
         log(format!("命令：{:?}", String::from_utf8_lossy(&command)));
         let reply = answer(&command, policy).into_bytes();
-        // 回答的期限重新算起：一整次写（不只是其中的每一次系统调用）都要按时完成。
+        // 回答的超时重新算起：一整次写（不只是其中的每一次系统调用）都要按时完成。
         // 长度前缀和内容是两次 write：不经缓冲的话它们是两个小包，Nagle 算法加上对方的延迟确认
         // 会让每次回答多等几十毫秒。BufWriter 把它们合成一次发送（write_frame 最后会 flush）。
         stream.restart();
@@ -234,7 +234,7 @@ pub fn describe_error(err: &io::Error) -> String {
         ErrorKind::InvalidData => format!("客户端发来的帧太大，已拒绝：{err}"),
         // 带着说明的 TimedOut 来自 Guarded（对方在说话，只是慢得不像话）或者 not_reading。
         ErrorKind::TimedOut if err.get_ref().is_some() => err.to_string(),
-        // 不带说明的超时：读等到了期限。可能是一直不说话，也可能是说得太慢（期限按最低速率算）。
+        // 不带说明的超时：读一直等到了点。可能是一直不说话，也可能是说得太慢（到点的时刻按最低速率往后推）。
         ErrorKind::WouldBlock | ErrorKind::TimedOut => {
             "客户端太久没有说话、或者说得太慢（空闲超时、最低速率），已断开".into()
         }

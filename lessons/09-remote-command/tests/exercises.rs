@@ -26,7 +26,7 @@ use lesson_08::frame::{read_frame, write_frame, DEFAULT_MAX_FRAME};
 use lesson_09::server::Reply;
 use testkit::grading::{cut, describe_io, expect_eq, show_bytes};
 use testkit::peers::{self, WAIT};
-use testkit::{exercise, wait_until, Proc, DEADLINE};
+use testkit::{exercise, Proc, DEADLINE};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_l09-server");
 
@@ -137,12 +137,28 @@ fn is_gone(pid: &str) -> bool {
     }
 }
 
-/// 进程是一个还没被回收的僵尸（只在 Linux 上看得出来，别的系统上总是 false）。
-fn is_zombie(pid: &str) -> bool {
-    fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-        stat.rsplit_once(')')
-            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
-    })
+/// 进程已经被回收了：连僵尸都不剩（`kill(pid, 0)` 找不到它）。
+fn reaped(pid: &str) -> bool {
+    use nix::sys::signal::kill;
+    use nix::unistd::Pid;
+    let Ok(pid) = pid.parse::<i32>() else {
+        return true;
+    };
+    kill(Pid::from_raw(pid), None).is_err()
+}
+
+/// 最多等 `limit`，看条件是否成立。
+fn soon(limit: Duration, cond: impl Fn() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    loop {
+        if cond() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -151,8 +167,57 @@ fn is_zombie(pid: &str) -> bool {
 
 type CheckSeq = fn(&[&str], u64) -> Result<u64, String>;
 
+/// 每个情形都应当被拒绝，而且说明里要写出 `needle`。
+fn expect_refused(check: CheckSeq, refused: &[(&'static [&'static str], u64, &str, &str)]) {
+    for &(args, max, needle, why) in refused {
+        let got = call(
+            &format!("check_seq({args:?}, {max})"),
+            DEADLINE,
+            move || check(args, max),
+        );
+        match got {
+            Err(text) if text.contains(needle) => {}
+            Err(text) => panic!(
+                "seq {}（上限 {max} 行）应当被拒绝（{why}），说明里要写出 {needle:?}\n  你的说明：{:?}",
+                args.join(" "),
+                cut(&text)
+            ),
+            Ok(lines) => panic!(
+                "seq {}（上限 {max} 行）应当被拒绝：{why}\n  你的结果：Ok({lines})",
+                args.join(" ")
+            ),
+        }
+    }
+}
+
 fn check_seq(check: CheckSeq) {
     let max = 100;
+    // 先看参数的写法：拒绝，而且说明里要写出 `needle`（是哪个参数）。
+    let refused: &[(&[&str], u64, &str, &str)] = &[
+        (&[], max, "", "没有参数"),
+        (&["1", "2", "3", "4"], max, "", "参数多于 3 个"),
+        (&["-f", "%g", "3"], max, "-f", "-f 是选项（格式），不是整数"),
+        (&["-w", "5"], max, "-w", "-w 是选项，不是整数"),
+        (&["--help"], max, "--help", "--help 是选项"),
+        (&["1.5"], max, "1.5", "小数不行"),
+        (
+            &["1e3"],
+            max,
+            "1e3",
+            "1e3 是小数的写法，seq 会把它当成 1000",
+        ),
+        (&["3", "abc"], max, "abc", "abc 不是数"),
+        (&[""], max, "", "空的参数"),
+        (&["１"], max, "１", "全角的数字不是 ASCII 数字"),
+        (
+            &["9223372036854775808"],
+            u64::MAX,
+            "9223372036854775808",
+            "放不进 i64",
+        ),
+    ];
+    expect_refused(check, refused);
+
     let fine: &[(&[&str], u64, u64, &str)] = &[
         (&["5"], max, 5, "只给最后一个：从 1 数到 5"),
         (&["3", "7"], max, 5, "3 到 7"),
@@ -224,29 +289,8 @@ fn check_seq(check: CheckSeq) {
         );
     }
 
-    // 拒绝，而且说明里要写出 `needle`（是哪个参数，或者算出来的行数）。
+    // 参数都是整数，但步长是 0、或者行数太多。
     let refused: &[(&[&str], u64, &str, &str)] = &[
-        (&[], max, "", "没有参数"),
-        (&["1", "2", "3", "4"], max, "", "参数多于 3 个"),
-        (&["-f", "%g", "3"], max, "-f", "-f 是选项（格式），不是整数"),
-        (&["-w", "5"], max, "-w", "-w 是选项，不是整数"),
-        (&["--help"], max, "--help", "--help 是选项"),
-        (&["1.5"], max, "1.5", "小数不行"),
-        (
-            &["1e3"],
-            max,
-            "1e3",
-            "1e3 是小数的写法，seq 会把它当成 1000",
-        ),
-        (&["3", "abc"], max, "abc", "abc 不是数"),
-        (&[""], max, "", "空的参数"),
-        (&["１"], max, "１", "全角的数字不是 ASCII 数字"),
-        (
-            &["9223372036854775808"],
-            u64::MAX,
-            "9223372036854775808",
-            "放不进 i64",
-        ),
         (&["1", "0", "5"], max, "", "步长是 0：seq 会一直打印下去"),
         (
             &["0", "0", "0"],
@@ -268,25 +312,7 @@ fn check_seq(check: CheckSeq) {
             "2 的 64 次方行：比 u64 能表示的还多一行",
         ),
     ];
-    for &(args, max, needle, why) in refused {
-        let got = call(
-            &format!("check_seq({args:?}, {max})"),
-            DEADLINE,
-            move || check(args, max),
-        );
-        match got {
-            Err(text) if text.contains(needle) => {}
-            Err(text) => panic!(
-                "seq {}（上限 {max} 行）应当被拒绝（{why}），说明里要写出 {needle:?}\n  你的说明：{:?}",
-                args.join(" "),
-                cut(&text)
-            ),
-            Ok(lines) => panic!(
-                "seq {}（上限 {max} 行）应当被拒绝：{why}\n  你的结果：Ok({lines})",
-                args.join(" ")
-            ),
-        }
-    }
+    expect_refused(check, refused);
 }
 
 // ---------------------------------------------------------------------------
@@ -366,9 +392,13 @@ fn timed_run(
     limit: Duration,
     grace: Duration,
 ) -> (io::Result<Option<ExitStatus>>, Duration) {
-    // 给足时间：比期限加宽限期多 10 秒。还没返回，多半是宽限期过了没有发 SIGKILL。
+    // 给足时间：比时间限制加宽限期多 10 秒。还没返回，多半是信号没有送到。
     let wait = limit + grace + Duration::from_secs(10);
-    call(situation, wait, move || {
+    let situation = format!(
+        "{situation}（最可能的原因：宽限期过了没有发 SIGKILL；或者启动时忘了 process_group(0)，\
+         程序不在它自己的进程组里，killpg 找不到这个组，信号一个也没送到）"
+    );
+    call(&situation, wait, move || {
         let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
         let start = Instant::now();
         let result = run(&argv, limit, grace);
@@ -399,7 +429,7 @@ fn check_timeout(run: RunWithGrace) {
     }
     assert!(
         took < Duration::from_secs(5),
-        "true 马上就结束了，你的函数却过了 {} 秒才返回：程序结束就该返回，不要等满期限",
+        "true 马上就结束了，你的函数却过了 {} 秒才返回：程序结束就该返回，不要等满时间限制",
         secs(took)
     );
     let (got, _) = timed_run(run, "运行 false", vec!["false".into()], roomy, roomy);
@@ -415,18 +445,20 @@ fn check_timeout(run: RunWithGrace) {
     match &got {
         Ok(Some(status)) if status.success() && took >= Duration::from_millis(250) => {}
         other => panic!(
-            "sleep 0.3 在期限 5 秒之内结束，应当等它结束、返回 Ok(Some(成功的退出状态))\n  你的结果：{}（用了 {} 秒）",
+            "sleep 0.3 在时间限制 5 秒之内结束，应当等它结束、返回 Ok(Some(成功的退出状态))\n  你的结果：{}（用了 {} 秒）",
             describe_result(other),
             secs(took)
         ),
     }
 
-    // 讲理的程序：组长和组里的一个子进程收到 SIGTERM 都会写下一个文件再走；
+    // 讲理的程序：组长和组里的一个子进程收到 SIGTERM 都会写下一个文件再走；组长等子进程写完
+    // （最多 2 秒）才走，免得评分在子进程写完之前就看到组长走了。
     // 组里还有一个不理 SIGTERM 的 sleep，只有 SIGKILL 杀得掉它。
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().display().to_string();
     let script = format!(
-        "trap 'echo term > {d}/leader; exit 0' TERM; echo $$ > {d}/leader.pid; \
+        "trap 'i=0; while [ ! -e {d}/child ] && [ $i -lt 100 ]; do sleep 0.02; i=$((i+1)); done; \
+         echo term > {d}/leader; exit 0' TERM; echo $$ > {d}/leader.pid; \
          sh -c 'trap \"echo term > {d}/child; exit 0\" TERM; sleep 60 & wait' & \
          (trap '' TERM; exec sleep 60) & echo $! > {d}/stubborn.pid; wait"
     );
@@ -440,17 +472,17 @@ fn check_timeout(run: RunWithGrace) {
     );
     assert!(
         matches!(got, Ok(None)),
-        "sh 过了期限 0.5 秒还没结束，应当被停下并返回 Ok(None)\n  你的结果：{}",
+        "sh 过了时间限制 0.5 秒还没结束，应当被停下并返回 Ok(None)\n  你的结果：{}",
         describe_result(&got)
     );
     assert!(
         took >= Duration::from_millis(450),
-        "期限是 0.5 秒，你的函数却在 {} 秒就返回了：不要提前停下程序",
+        "时间限制是 0.5 秒，你的函数却在 {} 秒就返回了：不要提前停下程序",
         secs(took)
     );
     assert!(
         dir.path().join("leader").exists(),
-        "过了期限要先发 SIGTERM：sh 没有收到（它收到时会写下一个文件）。一上来就 SIGKILL，程序来不及收拾"
+        "过了时间限制要先发 SIGTERM：sh 没有收到（它收到时会写下一个文件）。一上来就 SIGKILL，程序来不及收拾"
     );
     assert!(
         dir.path().join("child").exists(),
@@ -458,22 +490,15 @@ fn check_timeout(run: RunWithGrace) {
     );
     assert!(
         took < limit + Duration::from_secs(3),
-        "sh 收到 SIGTERM 马上就走了，你的函数却过了 {} 秒才返回（期限 0.5 秒，宽限期 5 秒）：\
+        "sh 收到 SIGTERM 马上就走了，你的函数却过了 {} 秒才返回（时间限制 0.5 秒，宽限期 5 秒）：\
          程序一结束就不要再等宽限期了",
         secs(took)
     );
     let stubborn = read_pid(&dir.path().join("stubborn.pid"), "不理 SIGTERM 的 sleep ");
-    wait_until(
-        &format!(
-            "不理 SIGTERM 的 sleep（进程 {stubborn}）被杀掉：宽限期之后，不论组长走没走，\
-             都要给整个进程组发 SIGKILL"
-        ),
-        || is_gone(&stubborn),
-    );
-    let leader = read_pid(&dir.path().join("leader.pid"), " sh ");
     assert!(
-        !is_zombie(&leader),
-        "sh（进程 {leader}）结束了却没有被回收，成了僵尸：返回之前要 wait 它"
+        soon(Duration::from_secs(3), || is_gone(&stubborn)),
+        "不理 SIGTERM 的 sleep（进程 {stubborn}）还活着：宽限期之后，不论组长走没走，\
+         都要给整个进程组发 SIGKILL"
     );
 
     // 不讲理的程序：整个组都不理 SIGTERM。要等满宽限期，再 SIGKILL。
@@ -490,21 +515,26 @@ fn check_timeout(run: RunWithGrace) {
     );
     assert!(
         took >= limit + grace - Duration::from_millis(50),
-        "期限 0.2 秒、宽限期 0.6 秒，你的函数却在 {} 秒就返回了：发了 SIGTERM 以后要给程序宽限期",
+        "时间限制 0.2 秒、宽限期 0.6 秒，你的函数却在 {} 秒就返回了：发了 SIGTERM 以后要给程序宽限期",
         secs(took)
     );
     assert!(
         took < limit + grace + Duration::from_secs(4),
-        "期限 0.2 秒、宽限期 0.6 秒，你的函数过了 {} 秒才返回",
+        "时间限制 0.2 秒、宽限期 0.6 秒，你的函数过了 {} 秒才返回",
         secs(took)
     );
     for (file, what) in [("leader.pid", "sh"), ("sleep.pid", "sh 启动的 sleep")] {
         let pid = read_pid(&dir.path().join(file), what);
-        wait_until(
-            &format!("{what}（进程 {pid}）被杀掉：宽限期过了要给整个进程组发 SIGKILL"),
-            || is_gone(&pid),
+        assert!(
+            soon(Duration::from_secs(3), || is_gone(&pid)),
+            "{what}（进程 {pid}）还活着：宽限期过了要给整个进程组发 SIGKILL"
         );
     }
+    let leader = read_pid(&dir.path().join("leader.pid"), " sh ");
+    assert!(
+        soon(Duration::from_secs(1), || reaped(&leader)),
+        "sh（进程 {leader}）被杀掉了，却没有被回收，成了僵尸：返回之前要 wait 它"
+    );
 
     let (got, _) = timed_run(
         run,
@@ -527,7 +557,7 @@ fn check_timeout(run: RunWithGrace) {
 }
 
 // ---------------------------------------------------------------------------
-// 练习 4 ★★☆：有期限的客户端
+// 练习 4 ★★☆：整件事有超时的客户端
 // ---------------------------------------------------------------------------
 
 type Ask = fn(SocketAddr, &str, Duration) -> io::Result<Reply>;
@@ -660,8 +690,14 @@ fn check_ask(ask: Ask) {
             Reply::Error("命令以退出码 1 结束，没有输出".to_string()),
         ),
     ] {
-        let situation = format!("问真正的 l09-server：{command}");
+        let mut situation = format!("问真正的 l09-server：{command}");
         let (got, _) = timed_ask(ask, &situation, addr, command, roomy, None);
+        if matches!(&got, Err(e) if support::is_timeout(e) || e.kind() == ErrorKind::TimedOut) {
+            situation.push_str(
+                "（l09-server 回答完一帧不会关闭连接，还等着下一条命令：\
+                 读满帧头说的长度就够了，不要等它关闭；命令要作为一帧发出去）",
+            );
+        }
         expect_reply(&situation, &got, &want);
     }
     let situation = "问真正的 l09-server：cat /etc/passwd（不允许的程序）";
@@ -796,7 +832,7 @@ fn check_ask(ask: Ask) {
         "把连接的错误交回来，不能把半截回答当成回答",
     );
 
-    // 10. 一个字节一个字节慢慢说：每次 read 都不超时，整个回答却远远超过了期限。
+    // 10. 一个字节一个字节慢慢说：每次 read 都不超时，整个回答却远远超过了超时。
     let answer = frame("我说得很慢很慢很慢很慢".as_bytes());
     let (addr, received) = peer(move |mut s| {
         for byte in answer {
@@ -806,13 +842,13 @@ fn check_ask(ask: Ask) {
         Ok(())
     });
     let limit = Duration::from_secs(1);
-    let situation = "服务端每 0.1 秒才说 1 个字节（整个回答要 3.7 秒），期限是 1 秒";
+    let situation = "服务端每 0.1 秒才说 1 个字节（整个回答要 3.7 秒），超时是 1 秒";
     let (got, took) = timed_ask(ask, situation, addr, "echo 慢", limit, Some(received));
     expect_kind(
         situation,
         &got,
         &[ErrorKind::TimedOut],
-        "期限管的是从开始到收完的整件事，不是每一次 read",
+        "超时管的是从开始到收完的整件事，不是每一次 read",
     );
     assert!(
         took >= Duration::from_millis(900) && took < Duration::from_millis(3500),
@@ -826,9 +862,9 @@ fn check_ask(ask: Ask) {
         let _ = s.read_to_end(&mut rest);
         Ok(())
     });
-    let situation = "服务端收下命令后一言不发，期限是 1 秒";
+    let situation = "服务端收下命令后一言不发，超时是 1 秒";
     let (got, took) = timed_ask(ask, situation, addr, "sleep 60", limit, Some(received));
-    expect_kind(situation, &got, &[ErrorKind::TimedOut], "过了期限");
+    expect_kind(situation, &got, &[ErrorKind::TimedOut], "到点了");
     assert!(
         took >= Duration::from_millis(900) && took < Duration::from_millis(3500),
         "{situation}：应当在 1 秒左右放弃，你的函数用了 {} 秒",
@@ -875,6 +911,23 @@ fn order(stream: &mut TcpStream, who: &str, dish: &[u8], wait: Duration, likely:
     }
 }
 
+type Finished = mpsc::Receiver<thread::Result<io::Result<()>>>;
+
+const MENU_SITUATION: &str = "serve_menu（5 个客户端，空闲超时 3 秒）";
+
+/// 学习者的 serve_menu 已经返回或者 panic 了：说清楚是在什么时候。
+fn report_finished(result: thread::Result<io::Result<()>>, when: &str) -> ! {
+    let situation = MENU_SITUATION;
+    match result {
+        Ok(Ok(())) => panic!("{situation}：{when}，你的函数就返回了：要等所有客户端都结束"),
+        Ok(Err(e)) => panic!(
+            "{situation}：{when}，你的函数返回了错误：{}\n  一个客户端出的问题只该结束它自己的连接，不该结束整个服务端",
+            describe_io(&e)
+        ),
+        Err(payload) => panicked(situation, payload.as_ref()),
+    }
+}
+
 fn check_menu(serve: ServeMenu) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("能绑定空闲端口");
     let addr = listener.local_addr().unwrap();
@@ -885,17 +938,31 @@ fn check_menu(serve: ServeMenu) {
             serve(listener, MENU, 5, idle)
         })));
     });
-    let situation = "serve_menu（5 个客户端，空闲超时 3 秒）";
+    let clients = panic::catch_unwind(AssertUnwindSafe(|| menu_clients(addr, idle, &done)));
+    if let Err(payload) = clients {
+        // 客户端这边出了问题：要是学习者的函数自己出了事（还没写、panic 了、返回了错误），先说那个。
+        // 它正常返回不算：客户端出问题时连接都关掉了，它本来就该返回。
+        if let Ok(result @ (Err(_) | Ok(Err(_)))) = done.recv_timeout(Duration::from_millis(200)) {
+            report_finished(result, "客户端还没有说完");
+        }
+        panic::resume_unwind(payload);
+    }
+    // B 走了：5 个客户端都结束了，serve_menu 应当返回 Ok(())。
+    match done.recv_timeout(Duration::from_secs(3)) {
+        Ok(Ok(Ok(()))) => {}
+        Ok(result) => report_finished(result, "5 个客户端都走了"),
+        Err(_) => panic!(
+            "{MENU_SITUATION}：5 个客户端都走了，你的函数过了 3 秒还没有返回：接受够 5 个就不要再接受了，\
+             等已经接受的客户端（的线程）都结束就返回"
+        ),
+    }
+}
+
+/// 5 个客户端：A 一言不发；B 点了一串菜；C 把一帧分两段发；D 说到一半就消失；E 声称菜名有 4 GiB。
+fn menu_clients(addr: SocketAddr, idle: Duration, done: &Finished) {
     let returned_early = |when: &str| {
         if let Ok(result) = done.try_recv() {
-            match result {
-                Ok(Ok(())) => panic!("{situation}：{when}，你的函数就返回了：要等所有客户端都结束"),
-                Ok(Err(e)) => panic!(
-                    "{situation}：{when}，你的函数返回了错误：{}\n  一个客户端出的问题只该结束它自己的连接，不该结束整个服务端",
-                    describe_io(&e)
-                ),
-                Err(payload) => panicked(situation, payload.as_ref()),
-            }
+            report_finished(result, when);
         }
     };
 
@@ -1027,6 +1094,10 @@ fn check_menu(serve: ServeMenu) {
     // A 一直不说话：空闲超时后被断开。
     let mut buf = [0u8; 16];
     match read_retrying(&mut a, &mut buf) {
+        Err(e) if support::is_timeout(&e) => panic!(
+            "客户端 A 一直不说话，过了 {} 秒还没被断开：空闲超时是 3 秒（给连接设上读超时，超时就断开）",
+            secs(started.elapsed())
+        ),
         Ok(0) | Err(_) if started.elapsed() >= idle - Duration::from_millis(200) => {}
         Ok(0) | Err(_) => panic!(
             "客户端 A 只是不说话，你的服务端在 {} 秒就断开了它：空闲超时是 3 秒",
@@ -1041,20 +1112,7 @@ fn check_menu(serve: ServeMenu) {
     );
     returned_early("客户端 B 还连着");
 
-    // B 走了：5 个客户端都结束了，serve_menu 应当返回 Ok(())。
     drop(b);
-    match done.recv_timeout(Duration::from_secs(3)) {
-        Ok(Ok(Ok(()))) => {}
-        Ok(Ok(Err(e))) => panic!(
-            "{situation}：你的函数返回了错误：{}\n  一个客户端出的问题只该结束它自己的连接",
-            describe_io(&e)
-        ),
-        Ok(Err(payload)) => panicked(situation, payload.as_ref()),
-        Err(_) => panic!(
-            "{situation}：5 个客户端都走了，你的函数过了 3 秒还没有返回：接受够 5 个就不要再接受了，\
-             等已经接受的客户端（的线程）都结束就返回"
-        ),
-    }
 }
 
 exercise!(

@@ -43,7 +43,7 @@ fn frame_text(stream: &mut TcpStream) -> String {
     String::from_utf8(reply).expect("回答是 UTF-8")
 }
 
-/// 对方关闭了连接（读到 EOF 或者连接被重置），而且没有在期限内再说什么。
+/// 对方关闭了连接（读到 EOF 或者连接被重置），而且没有在超时之前再说什么。
 fn closed(stream: &mut TcpStream) -> bool {
     let mut buf = [0u8; 64];
     matches!(read_retrying(stream, &mut buf), Ok(0) | Err(_))

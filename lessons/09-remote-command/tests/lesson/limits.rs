@@ -160,7 +160,7 @@ fn the_dangerous_shell_is_linux_only_and_says_why() {
 #[test]
 fn a_slow_reader_cannot_hold_a_reply_forever() {
     // 回答有 6 MB 多，比两边的缓冲区加起来还大；客户端一个字节也不读。
-    // 整次写都有期限，到期就断开，别人照常。
+    // 整次写都有超时，到点就断开，别人照常。
     let mut srv = server(&[
         "--allow",
         "seq",

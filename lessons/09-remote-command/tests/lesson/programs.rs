@@ -9,7 +9,9 @@ use std::path::Path;
 use assert_cmd::Command;
 use lesson_08::frame::{read_frame, write_frame, DEFAULT_MAX_FRAME};
 use predicates::prelude::*;
-use testkit::{assert_matches_saved, normalize, wait_until, Finished, Proc, DEADLINE};
+#[cfg(target_os = "linux")]
+use testkit::wait_until;
+use testkit::{assert_matches_saved, normalize, Finished, Proc, DEADLINE};
 
 pub(crate) const SERVER: &str = env!("CARGO_BIN_EXE_l09-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_l09-client");
@@ -66,6 +68,7 @@ pub(crate) fn read_retrying(stream: &mut TcpStream, buf: &mut [u8]) -> std::io::
 }
 
 /// 进程已经不在了（或者只剩一个等着被回收的僵尸）。
+#[cfg(target_os = "linux")]
 pub(crate) fn is_gone(pid: &str) -> bool {
     match fs::read_to_string(format!("/proc/{pid}/stat")) {
         Err(_) => true,
@@ -209,6 +212,7 @@ fn a_runaway_command_is_killed_at_the_time_limit() {
 }
 
 #[test]
+#[cfg(target_os = "linux")] // --dangerous-shell 只在 Linux 上有
 fn the_time_limit_kills_the_children_too() {
     let dir = tempfile::tempdir().unwrap();
     let dir_arg = dir.path().to_str().unwrap();
@@ -231,6 +235,7 @@ fn the_time_limit_kills_the_children_too() {
 }
 
 #[test]
+#[cfg(target_os = "linux")] // --dangerous-shell 只在 Linux 上有
 fn a_background_child_does_not_keep_the_answer_waiting() {
     let srv = server(&["--dangerous-shell"]);
     let mut stream = connect(&srv);
@@ -242,6 +247,7 @@ fn a_background_child_does_not_keep_the_answer_waiting() {
 }
 
 #[test]
+#[cfg(target_os = "linux")] // --dangerous-shell 只在 Linux 上有
 fn a_flood_on_stderr_cannot_deadlock() {
     let srv = server(&["--dangerous-shell", "--max-output", "2000000"]);
     let mut stream = connect(&srv);
@@ -256,6 +262,7 @@ fn a_flood_on_stderr_cannot_deadlock() {
 }
 
 #[test]
+#[cfg(target_os = "linux")] // --dangerous-shell 只在 Linux 上有
 fn dangerous_shell_works_like_the_tutorial_and_warns() {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir(dir.path().join("x")).unwrap();
@@ -370,7 +377,10 @@ fn a_client_dripping_one_byte_at_a_time_is_dropped() {
             dropped = true;
             break;
         }
-        assert!(started.elapsed() < DEADLINE, "期限内没有断开慢慢滴的客户端");
+        assert!(
+            started.elapsed() < DEADLINE,
+            "过了 20 秒还没有断开慢慢滴的客户端"
+        );
     }
     assert!(dropped, "100 字节的命令滴完了，服务端一直没有断开它");
     srv.expect_stdout("太慢");

@@ -203,7 +203,7 @@ fn the_python_server_does_not_spin_on_a_half_closed_peer() {
     stops_spinning_on_a_half_closed_peer(python_server(py));
 }
 
-/// 等到进程的标准输出里 `needle` 出现 `n` 次（按期限轮询）。
+/// 等到进程的标准输出里 `needle` 出现 `n` 次（轮询，有超时）。
 fn wait_for_count(proc: &mut Proc, needle: &str, n: usize) {
     let deadline = Instant::now() + DEADLINE;
     while proc.stdout_so_far().matches(needle).count() < n {
