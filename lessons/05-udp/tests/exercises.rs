@@ -425,7 +425,38 @@ fn check_backoff(ask_backoff: BackoffFn) {
         &vec!["Zoe".to_string()],
     );
 
-    // 4. 真实的服务端，丢掉一半的数据报。先按同样的种子算出每个名字会连续被丢几次。
+    // 4. 对面的端口上没有程序。connect 过的套接字会把 ICMP“端口不可达”变成一次接收的错误
+    //    （Linux 上是 ConnectionRefused）：这不是丢包，应当马上返回这个错误，而不是一直重发到次数用完。
+    if cfg!(target_os = "linux") {
+        let gone = common::free_port();
+        let to: SocketAddr = ([127, 0, 0, 1], gone).into();
+        let mine = udp();
+        mine.connect(to).unwrap();
+        let start = Instant::now();
+        let got = with_deadline("ask_backoff", move || {
+            ask_backoff(
+                &mine,
+                to,
+                "喂",
+                Duration::from_millis(200),
+                Duration::from_millis(400),
+                5,
+            )
+        });
+        let took = start.elapsed();
+        match got {
+            Ok(answer) => panic!("对面的端口上没有程序，却返回了 {answer:?}"),
+            Err(e) => assert!(
+                e.kind() != io::ErrorKind::TimedOut && took < Duration::from_millis(900),
+                "对面的端口上没有程序，系统已经报告了（连接被拒绝），应当马上返回那个错误；\
+                 你用了 {:.1} 秒，返回的是：{}。只有读超时才是“这一次没等到”，别的错误重发也没用",
+                took.as_secs_f64(),
+                describe_io(&e)
+            ),
+        }
+    }
+
+    // 5. 真实的服务端，丢掉一半的数据报。先按同样的种子算出每个名字会连续被丢几次。
     let names = ["Michael", "Tracy", "Sarah", "小明", "小红", "Bob"];
     let mut dropper = Dropper::new(0.5, 3);
     let plan: Vec<u32> = names
