@@ -434,40 +434,57 @@ fn forty_big_messages_cannot_raise_the_mode_servers_memory_past_its_budget() {
 
 #[test]
 fn a_budget_refusal_is_an_error_frame_and_a_log_line() {
-    // 缓存上限 1 MiB：一帧 2 MiB 的消息在帧长上限之内，可是所有连接合起来放不下。
+    // 缓存上限 1 MiB：一帧 1 MiB 的消息在帧长上限之内，可两条这样的消息合起来放不下。
     let mut server = server(
         FRAMED_SERVER,
         &["--max-frame", "1MiB", "--max-buffered", "1MiB"],
     );
-    let stream = connect(server.addr());
-    (&stream).write_all(&(MIB as u32).to_be_bytes()).unwrap();
-    // 先占住大半：一个对方发了 900 KiB 就停住；等服务端把它们都读进了自己的缓冲区。
-    let data = vec![b'x'; 900 * 1024];
-    (&stream).write_all(&data).unwrap();
+    let port = server.port();
+    let first = connect(server.addr());
+    (&first).write_all(&(MIB as u32).to_be_bytes()).unwrap();
+    // 先占住大半：对方 1 发了 900 KiB 就停住；等服务端把它们都读进了自己的缓冲区。
+    (&first).write_all(&vec![b'x'; 900 * 1024]).unwrap();
     server.expect_stdout("[#1] 新连接");
-    let (sport, cport) = (server.addr().port(), stream.local_addr().unwrap().port());
-    wait_until("服务端读完第一个对方发来的 900 KiB", || {
+    let (sport, cport) = (server.addr().port(), first.local_addr().unwrap().port());
+    wait_until("服务端读完对方 1 发来的 900 KiB", || {
         crate::pause::unread(sport, cport) == Some(0)
     });
-    let other = connect(server.addr());
+    let second = connect(server.addr());
     let writer = {
-        let other = other.try_clone().unwrap();
+        let second = second.try_clone().unwrap();
         thread::spawn(move || {
-            let _ = (&other).write_all(&(MIB as u32).to_be_bytes());
-            let _ = (&other).write_all(&vec![b'y'; 900 * 1024]);
+            let _ = (&second).write_all(&(MIB as u32).to_be_bytes());
+            let _ = (&second).write_all(&vec![b'y'; 900 * 1024]);
         })
     };
-    let refusal = read_frame(&mut &other, 1024)
+    let refusal = read_frame(&mut &second, 1024)
         .expect("服务端应当回一帧说明")
         .expect("服务端应当回一帧说明");
-    let text = String::from_utf8_lossy(&refusal);
+    let refusal = String::from_utf8(refusal).unwrap();
     assert!(
-        text.starts_with("错误：服务端缓存的数据已经到了上限（所有连接合起来 1 MiB）"),
-        "{text}"
+        refusal.starts_with("错误：服务端缓存的数据已经到了上限（所有连接合起来 1 MiB）"),
+        "{refusal}"
     );
     server.expect_stdout("[#2] 出错：服务端缓存的数据已经到了上限（所有连接合起来 1 MiB）");
     let _ = writer.join();
-    drop(stream);
+    // 对方 1 还占着缓存；一条小消息照样回显（64 KiB 以内的消息不必申请额度）。
+    assert_eq!(echo(server.addr(), "还在".as_bytes()), "还在".as_bytes());
+    server.expect_stdout("[#3] 对方关闭了连接，一共回显了 1 帧");
+    let log = server.kill_and_collect().stdout;
+    assert!(!log.contains("[#1] 出错"), "对方 1 应当一直占着缓存：{log}");
+    drop(first);
+    let tagged = |who: &str, text: &str| -> String {
+        text.lines().map(|l| format!("{who} | {l}\n")).collect()
+    };
+    let run = "# l08-framed-server --max-frame 1MiB --max-buffered 1MiB：一帧最多 1 MiB，所有连接合起来最多缓存 1 MiB\n\
+               # 对方 1 说“这一帧有 1 MiB”，发了 900 KiB 就停住，服务端把这 900 KiB 都收进了缓冲区\n\
+               # 对方 2 也说“这一帧有 1 MiB”，接着发；对方 3 随后发来一帧“还在”\n"
+        .to_string()
+        + &tagged("服务端", &normalized(&log, &port, 9999))
+        + "# 对方 2 收到的那一帧：\n"
+        + &tagged("对方 2", &refusal)
+        + "# 对方 3 的消息不到 64 KiB，不必申请额度：对方 1 占着缓存的时候，它照样得到了回显\n";
+    testkit::assert_matches_saved(&saved("budget-refusal.txt"), &run);
 }
 
 // ---------------------------------------------------------------------------------------------
