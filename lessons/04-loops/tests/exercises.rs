@@ -585,6 +585,16 @@ fn check_login(serve_login: Login) {
         // 第二个客户端发了半行就消失了（连接被重置）：只能结束它自己的会话。
         let rude = connect(addr);
         peers::vanish(rude, b"bob|buil", 100).expect("断开");
+        if let Some(result) = running.returned_within(Duration::from_millis(300)) {
+            panic!(
+                "一个客户端发了半行就断开（连接被重置），serve_login 就跟着返回了（{}）：\
+                 一个客户端出的错只能结束它自己的会话——调用会话函数时忽略它返回的错误，接着 accept 下一个",
+                match result {
+                    Ok(()) => "Ok(())".to_string(),
+                    Err(e) => format!("Err：{}", describe_io(&e)),
+                }
+            );
+        }
 
         let mut third = Session::new(addr);
         third.say(
