@@ -166,13 +166,23 @@ fn send() -> io::Result<Vec<String>> {
     let data = vec![b'x'; 32 << 20]; // 32 MiB，比本机两端的内核缓冲区加起来还大
     client.set_nonblocking(true)?;
     let n = (&client).write(&data)?;
-    let next = match (&client).write(&data[n..]) {
-        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-            "WouldBlock（缓冲区满了，要等对方读走一些）"
+    // 再写剩下的。内核可能恰好把一些数据挪进了对方的接收缓冲区、腾出一点地方，
+    // 所以多试几次：对方一直不读，缓冲区迟早是满的。
+    let mut sent = n;
+    let mut next = "又写出了一些";
+    for _ in 0..100 {
+        match (&client).write(&data[sent..]) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                next = "WouldBlock（缓冲区满了，要等对方读走一些）";
+                break;
+            }
+            Err(_) => {
+                next = "出错";
+                break;
+            }
+            Ok(more) => sent += more,
         }
-        Err(_) => "出错",
-        Ok(_) => "又写出了一些",
-    };
+    }
     Ok(vec![
         format!(
             "write 32 MiB：只写出了一部分（{}），要看返回值",
