@@ -50,13 +50,13 @@ pub const DEFAULT_MAX_BUFFERED: usize = 64 * 1024 * 1024;
 /// 两个完整版服务端共用的两个大小：一条消息最多多长，所有连接合起来最多缓存多少。
 #[derive(clap::Args, Debug, Clone)]
 pub struct Sizes {
-    /// 一条消息（一帧、一行）最多多长，可以写 4096、64KiB、16MiB；对方声称更长时，在分配内存之前就拒绝
+    /// 一条消息（一帧、一行）最多多长，1 字节到 4 GiB − 1 字节，可以写 4096、64KiB、16MiB；对方声称更长时，在分配内存之前就拒绝
     #[arg(long, value_name = "大小", default_value = "16MiB",
           value_parser = size::ranged(1, u32::MAX as u64))]
     pub max_frame: usize,
-    /// 所有连接合起来最多缓存多少字节的消息；放不下的消息被拒绝，而不是让内存跟着对方的个数涨
+    /// 所有连接合起来最多缓存多少字节的消息，64 KiB 到 64 GiB；放不下的消息被拒绝，而不是让内存跟着对方的个数涨
     #[arg(long, value_name = "大小", default_value = "64MiB",
-          value_parser = size::ranged(64 * 1024, 1 << 40))]
+          value_parser = size::ranged(64 * 1024, 64 << 30))]
     pub max_buffered: usize,
 }
 

@@ -54,10 +54,18 @@ pub fn ranged(min: u64, max: u64) -> impl clap::builder::TypedValueParser<Value 
     move |text: &str| -> Result<usize, String> {
         let n = parse(text)?;
         if n < min || n > max {
+            // 范围的两端照实写：不是整数个单位的（比如 4 GiB − 1 字节）写出字节数。
+            let bound = |b: u64| {
+                if show(b).starts_with('约') {
+                    exact(b)
+                } else {
+                    show(b)
+                }
+            };
             return Err(format!(
                 "应当在 {} 到 {} 之间，而不是 {}",
-                show(min),
-                show(max),
+                bound(min),
+                bound(max),
                 show(n)
             ));
         }

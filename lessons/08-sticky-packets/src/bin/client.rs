@@ -12,17 +12,18 @@ use support::say;
 
 /// 按所选模式连续发送消息（参数里的，或者标准输入的每一行），然后打印服务端的总结。
 #[derive(Parser)]
-#[command(version)]
+#[command(name = "l08-client", version)]
 struct Args {
     #[command(flatten)]
     connect: Connect<{ lesson_08::DEFAULT_PORT }>,
     /// 怎样分开消息，要和服务端一致
-    #[arg(long, value_enum, default_value_t = Mode::Length)]
+    #[arg(long, value_name = "模式", value_enum, default_value_t = Mode::Length)]
     mode: Mode,
     /// 最后再发一条长消息：把“我爱Python”重复这么多次（每次 12 字节；1 到 100 万次，12 MB 已经足够看清拆包）
     #[arg(long, value_name = "次", value_parser = support::cli::ranged(1, 1_000_000, "次"))]
     repeat: Option<u64>,
     /// 要发送的消息；一条都不给（也没有 --repeat）时从标准输入读，每行一条，空行结束
+    #[arg(value_name = "消息")]
     messages: Vec<String>,
 }
 

@@ -13,11 +13,12 @@ use support::say;
 
 /// 把消息（参数里的，或者标准输入的每一行）逐条作为帧发给 `l08-framed-server`，打印回显。
 #[derive(Parser)]
-#[command(version)]
+#[command(name = "l08-framed-client", version)]
 struct Args {
     #[command(flatten)]
     connect: Connect<{ lesson_08::FRAMED_PORT }>,
     /// 要发送的消息；不给时从标准输入读，每行一条，空行或 EOF 结束
+    #[arg(value_name = "消息")]
     messages: Vec<String>,
 }
 

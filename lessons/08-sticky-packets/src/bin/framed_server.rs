@@ -13,7 +13,7 @@ use support::serve::{self, Budget, Conn, Policy, Refusal};
 
 /// 回显每一帧（4 字节大端长度 + 内容）；坏帧、半截的帧、卡住的连接都只断开那一个连接。
 #[derive(Parser)]
-#[command(version)]
+#[command(name = "l08-framed-server", version)]
 struct Args {
     #[command(flatten)]
     listen: Listen<{ lesson_08::FRAMED_PORT }>,

@@ -13,12 +13,12 @@ use support::serve::{self, Budget, Conn, Policy, Refusal};
 
 /// 按所选模式接收消息，逐条打印；客户端说完（半关闭）后回一行总结。
 #[derive(Parser)]
-#[command(version)]
+#[command(name = "l08-server", version)]
 struct Args {
     #[command(flatten)]
     listen: Listen<{ lesson_08::DEFAULT_PORT }>,
     /// 怎样分开消息（raw 是不分，用来看粘包）
-    #[arg(long, value_enum, default_value_t = Mode::Length)]
+    #[arg(long, value_name = "模式", value_enum, default_value_t = Mode::Length)]
     mode: Mode,
     #[command(flatten)]
     sizes: Sizes,
