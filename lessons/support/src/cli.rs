@@ -19,10 +19,10 @@ use crate::serve::Policy;
 #[derive(Args, Debug, Clone)]
 pub struct Listen<const PORT: u16> {
     /// 监听的地址（IPv6 用 ::1）
-    #[arg(long, default_value = "127.0.0.1")]
+    #[arg(long, value_name = "地址", default_value = "127.0.0.1")]
     pub host: String,
     /// 监听的端口；0 表示让系统挑一个空闲端口
-    #[arg(long, default_value_t = PORT)]
+    #[arg(long, value_name = "端口", default_value_t = PORT, value_parser = port())]
     pub port: u16,
 }
 
@@ -30,10 +30,10 @@ pub struct Listen<const PORT: u16> {
 #[derive(Args, Debug, Clone)]
 pub struct Connect<const PORT: u16> {
     /// 服务端的地址
-    #[arg(long, default_value = "127.0.0.1")]
+    #[arg(long, value_name = "地址", default_value = "127.0.0.1")]
     pub host: String,
     /// 服务端的端口
-    #[arg(long, default_value_t = PORT)]
+    #[arg(long, value_name = "端口", default_value_t = PORT, value_parser = port())]
     pub port: u16,
     /// 连接和等回复的超时，1 到 3600 秒
     #[arg(long, value_name = "秒", default_value_t = crate::DEFAULT_TIMEOUT_SECS,
@@ -92,6 +92,17 @@ pub fn ranged(
     }
 }
 
+/// 端口号，0 到 65535。
+pub fn port() -> impl clap::builder::TypedValueParser<Value = u16> {
+    |text: &str| -> Result<u16, String> {
+        let n: u64 = text
+            .trim()
+            .parse()
+            .map_err(|_| format!("端口应当是 0 到 65535 之间的整数，而不是 {text:?}"))?;
+        u16::try_from(n).map_err(|_| format!("端口应当在 0 到 65535 之间，而不是 {n}"))
+    }
+}
+
 /// 秒数，在 `min..=max` 之间。
 pub fn seconds(min: u64, max: u64) -> impl clap::builder::TypedValueParser<Value = u64> {
     ranged(min, max, "秒")
@@ -119,6 +130,15 @@ where
     I: IntoIterator<Item = S>,
     S: Into<OsString> + Clone,
 {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // 用法一行里写程序真正的名字（比如 l03-server），而不是 clap 默认取的包名。
+    let cmd = match args.first().and_then(|a| std::path::Path::new(a).file_name()) {
+        Some(bin) => {
+            let bin = bin.to_string_lossy().into_owned();
+            cmd.bin_name(bin)
+        }
+        None => cmd,
+    };
     let mut cmd = localize(cmd);
     let result = cmd
         .try_get_matches_from_mut(args)
@@ -131,7 +151,7 @@ where
 
 /// 把 clap 生成的命令改成中文：各段的标题、帮助和版本选项、默认值和可选值的写法、用法一行。
 pub fn localize(cmd: Command) -> Command {
-    let name = cmd.get_name().to_string();
+    let name = cmd.get_bin_name().unwrap_or(cmd.get_name()).to_string();
     localize_as(cmd, &name)
 }
 

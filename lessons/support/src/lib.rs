@@ -91,6 +91,11 @@ fn describe_cause(cause: &(dyn std::error::Error + 'static)) -> String {
             io::ErrorKind::BrokenPipe => "对方已经关闭了连接，写不进去了",
             _ => "",
         };
+        let hint = if hint.is_empty() && io_err.to_string().contains("failed to lookup address") {
+            "找不到这个主机名（DNS 查不到它）"
+        } else {
+            hint
+        };
         if !hint.is_empty() {
             return format!("{hint}；系统信息：{io_err}");
         }

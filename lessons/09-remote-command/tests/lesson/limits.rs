@@ -68,9 +68,9 @@ fn help_names_every_option_once_and_versions_are_printed() {
             SERVER,
             &[
                 "用法: l09-server [选项]",
-                "--host <HOST>",
+                "--host <地址>",
                 "监听的地址",
-                "--port <PORT>",
+                "--port <端口>",
                 "监听的端口",
                 "（默认：8879）",
                 "--idle-timeout <秒>",
@@ -84,9 +84,9 @@ fn help_names_every_option_once_and_versions_are_printed() {
             CLIENT,
             &[
                 "用法: l09-client [选项]",
-                "--host <HOST>",
+                "--host <地址>",
                 "服务端的地址",
-                "--port <PORT>",
+                "--port <端口>",
                 "服务端的端口",
                 "（默认：8879）",
                 "--timeout <秒>",
