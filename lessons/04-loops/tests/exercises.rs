@@ -43,6 +43,23 @@ fn expect_text(what: &str, yours: &[u8], expected: &[u8]) {
     }
 }
 
+/// 收到的字节给人看：是文字就按文字显示，否则写成 `b'…'`。
+fn show_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => testkit::grading::cut(&format!("{text:?}")),
+        Err(_) => show_bytes(bytes),
+    }
+}
+
+/// 超时或出错时，已经收到的那一部分（什么也没收到时不说）。
+fn so_far(got: &[u8]) -> String {
+    if got.is_empty() {
+        String::new()
+    } else {
+        format!("；到这时收到的是 {}", show_text(got))
+    }
+}
+
 /// 在后台线程里运行学习者的函数，结果从通道里拿。
 fn in_background<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> mpsc::Receiver<T> {
     let (tx, rx) = mpsc::channel();
@@ -139,11 +156,7 @@ fn read_until_closed(stream: &mut TcpStream, what: &str, likely: &str) -> Vec<u8
             Ok(0) => return got,
             Ok(n) => got.extend_from_slice(&buf[..n]),
             Err(e) if e.kind() == io::ErrorKind::ConnectionReset => return got,
-            Err(e) => panic!(
-                "{}；到这时收到的是 {}",
-                waited(what, &e, REPLY_WITHIN, likely),
-                show_bytes(&got)
-            ),
+            Err(e) => panic!("{}{}", waited(what, &e, REPLY_WITHIN, likely), so_far(&got)),
         }
     }
 }
@@ -199,7 +212,7 @@ fn send_in_pieces_then_half_close(pieces: &[&[u8]]) -> impl FnOnce(TcpStream) ->
                 "对方分 {} 段发来，还没有说完（没有半关闭），你就回答了 {}：\
                  要一直读到 read 返回 0（对方说完了）再回答，而不是读一次就回答",
                 pieces.len(),
-                show_bytes(&early[..n])
+                show_text(&early[..n])
             );
         }
         stream.set_read_timeout(Some(REPLY_WITHIN)).unwrap();
@@ -645,14 +658,19 @@ fn expect_relayed(stream: &mut TcpStream, want: &[u8], what: &str, likely: &str)
         match stream.read(&mut buf[..want.len() - got.len()]) {
             Ok(0) => break,
             Ok(n) => got.extend_from_slice(&buf[..n]),
-            Err(e) => panic!(
-                "{}；到这时收到的是 {}",
-                waited(what, &e, REPLY_WITHIN, likely),
-                show_bytes(&got)
-            ),
+            Err(e) => panic!("{}{}", waited(what, &e, REPLY_WITHIN, likely), so_far(&got)),
         }
     }
     expect_text(what, &got, want);
+}
+
+/// 测试这一头的连接已经被学习者的函数关掉了。
+fn closed_on(who: &str, e: &io::Error) -> ! {
+    panic!(
+        "{who} 的连接已经被你的函数关掉了（{}）：一方说完（半关闭）时，只半关闭另一方的写方向（Shutdown::Write），\
+         不要关掉整个连接；出错时才关掉两个连接",
+        describe_io(e)
+    )
 }
 
 fn check_relay(relay: Relay) {
@@ -668,7 +686,7 @@ fn check_relay(relay: Relay) {
     expect_relayed(
         &mut a,
         from_b,
-        "B 先说的话，转到 A",
+        " B 先说的话（转到 A）",
         "A 一直没说话：两个方向要同时转（一个方向一个线程），不能先等着读 A",
     );
     a.set_nodelay(true).unwrap();
@@ -676,14 +694,14 @@ fn check_relay(relay: Relay) {
     expect_relayed(
         &mut b,
         b"first half, ",
-        "A 的前半句（后半句还没发），转到 B",
+        " A 的前半句（后半句还没发，转到 B）",
         "读到多少就转多少：不要等 A 说完（read_to_end）才转",
     );
-    a.write_all(b"second half\n").unwrap();
-    a.shutdown(Shutdown::Write).unwrap();
+    a.write_all(b"second half\n").unwrap_or_else(|e| closed_on("A", &e));
+    a.shutdown(Shutdown::Write).unwrap_or_else(|e| closed_on("A", &e));
     let rest = read_until_closed(
         &mut b,
-        "A 说完（半关闭）之后，B 这边的 EOF",
+        " EOF：A 说完（半关闭）之后，B 这边",
         "A 那个方向 read 返回 0 时，要 shutdown(Shutdown::Write) B 的连接，把“说完了”转过去",
     );
     expect_text("A 的后半句，转到 B", &rest, b"second half\n");
@@ -695,10 +713,10 @@ fn check_relay(relay: Relay) {
             describe_io(&e)
         );
     }
-    b.shutdown(Shutdown::Write).unwrap();
+    b.shutdown(Shutdown::Write).unwrap_or_else(|e| closed_on("B", &e));
     let back = read_until_closed(
         &mut a,
-        "B 在 A 说完之后的回答，和 B 的 EOF",
+        " B 在 A 说完之后的回答（和 B 说完时的 EOF）",
         "A 只是半关闭（还在听）：B 这个方向要照常转，B 说完时再半关闭 A",
     );
     expect_text(
