@@ -59,6 +59,32 @@ pub fn read_up_to(stream: &mut TcpStream, n: usize) -> io::Result<Vec<u8>> {
     Ok(got)
 }
 
+/// 在 `limit` 之内接受一个连接；学习者的客户端一直不来连时，返回超时错误而不是永远等下去。
+pub fn accept_within(listener: &TcpListener, limit: Duration) -> io::Result<(TcpStream, SocketAddr)> {
+    listener.set_nonblocking(true)?;
+    let deadline = Instant::now() + limit;
+    let result = loop {
+        match listener.accept() {
+            Ok(pair) => break Ok(pair),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock && Instant::now() < deadline => {
+                // 按期限轮询监听套接字。
+                thread::sleep(Duration::from_millis(5));
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                break Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!("等了 {} 秒，没有人来连接", limit.as_secs_f64()),
+                ))
+            }
+            Err(e) => break Err(e),
+        }
+    };
+    listener.set_nonblocking(false)?;
+    let (stream, peer) = result?;
+    stream.set_nonblocking(false)?;
+    Ok((stream, peer))
+}
+
 /// 一个只服务一个连接的参考服务端，在后台线程里运行。
 pub struct OneShot {
     pub addr: SocketAddr,
@@ -83,7 +109,7 @@ pub fn split_reply_server(first: &[u8], second: &[u8], pause: Duration, max: usi
     let addr = listener.local_addr().unwrap();
     let (first, second) = (first.to_vec(), second.to_vec());
     let handle = thread::spawn(move || {
-        let (mut stream, _) = listener.accept()?;
+        let (mut stream, _) = accept_within(&listener, crate::DEADLINE)?;
         stream.set_read_timeout(Some(WAIT))?;
         stream.set_nodelay(true)?;
         let mut buf = vec![0u8; max];
