@@ -312,6 +312,27 @@ fn sample(n: usize) -> Vec<u8> {
     (0..n).map(|i| (i * 7 % 251) as u8).collect()
 }
 
+/// 先交出 `data`，然后报一次 `error`，之后是 EOF。
+struct FailsOnce {
+    data: Vec<u8>,
+    error: Option<ErrorKind>,
+}
+
+impl Read for FailsOnce {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.data.is_empty() {
+            let n = buf.len().min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data.drain(..n);
+            return Ok(n);
+        }
+        match self.error.take() {
+            Some(kind) => Err(io::Error::new(kind, "模拟的错误")),
+            None => Ok(0),
+        }
+    }
+}
+
 fn check_varint(read: ReadVarint) {
     with_deadline("read_varint_frame（内存里的字节）", move || {
         // 先一帧一帧地单独读：每次 read 只给 1、2、3 个字节。
@@ -460,6 +481,18 @@ fn check_varint(read: ReadVarint) {
              长度是对方说的，不一定是真的：收到多少再占多少（比如 take(len) 加 read_to_end）",
             size(claimed),
             size(largest)
+        );
+
+        // read 报了别的错（连接被重置）：原样返回，不要当成 Interrupted 重试，也不要换成别的错误。
+        let mut r = FailsOnce {
+            data: vec![0x80],
+            error: Some(ErrorKind::ConnectionReset),
+        };
+        let got = read(&mut r, MIB);
+        expect_error(
+            "长度前缀读到一半，read 报了“连接被重置”：这个错误应当原样返回（只有 Interrupted 才重试）",
+            &got,
+            ErrorKind::ConnectionReset,
         );
 
         // 读到一半的 EOF：长度里面、内容里面。

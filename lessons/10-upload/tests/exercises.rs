@@ -716,7 +716,53 @@ fn check_receive(receive: Receive) {
         &vec!["a.bin".to_string(), "b.bin".to_string()],
     );
 
-    // 11. 存放目录不存在：返回错误，而不是一直重试。
+    // 11. 第一次读被信号打断（Interrupted）：再读一次就好，不是错误。
+    let dir = fresh(root, "interrupted");
+    let d = dir.clone();
+    let result = call("receive_checked（读被打断）", move || {
+        let mut r = Interrupts {
+            first: true,
+            inner: io::Cursor::new(b"hello".to_vec()),
+        };
+        receive(&mut r, &d, "a.txt", 5, &sha256(b"hello"))
+    });
+    if let Err(e) = result {
+        panic!(
+            "第一次 read 返回了 Interrupted（被信号打断），你的函数就放弃了（{}）：这时要再读一次",
+            describe_io(&e)
+        );
+    }
+    expect_eq(
+        "保存的内容",
+        &fs::read(dir.join("a.txt")).unwrap(),
+        &b"hello".to_vec(),
+    );
+
+    // 12. 对方发了一部分就不说话了（连接还开着）：读超时的错误要交出去，不能一直重试。
+    let dir = fresh(root, "silent");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (done, wait_done) = channel::<()>();
+    let quiet = thread::spawn(move || {
+        let mut s = peers::connect(addr).unwrap();
+        s.write_all(&[3u8; 100]).unwrap();
+        let _ = wait_done.recv_timeout(DEADLINE); // 连接开着，一个字节也不再发
+    });
+    let (stream, _) = listener.accept().unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let d = dir.clone();
+    let result = call(
+        "receive_checked（对方不说话，读超时）",
+        move || receive(&mut &stream, &d, "慢.bin", 300, &sha256(&[3u8; 300])),
+    );
+    let _ = done.send(());
+    quiet.join().unwrap();
+    assert!(result.is_err(), "对方不说话、读超时了，应当返回那个错误");
+    expect_empty("读超时之后", &dir);
+
+    // 13. 存放目录不存在：返回错误，而不是一直重试。
     let missing = root.join("没有这个目录");
     let result = call("receive_checked（存放目录不存在）", move || {
         receive(
@@ -728,6 +774,21 @@ fn check_receive(receive: Receive) {
         )
     });
     assert!(result.is_err(), "存放目录不存在时应当返回错误");
+}
+
+/// 第一次被读时返回 `Interrupted`，之后照常。
+struct Interrupts {
+    first: bool,
+    inner: io::Cursor<Vec<u8>>,
+}
+
+impl Read for Interrupts {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if std::mem::take(&mut self.first) {
+            return Err(ErrorKind::Interrupted.into());
+        }
+        self.inner.read(buf)
+    }
 }
 
 /// 第 1 步里看到的临时文件名，以及把其中最后一串数字加 1 到 32 得到的名字：
@@ -864,6 +925,19 @@ impl Client {
         expect_eq(&format!("{what}：回答不对"), &got, &"ok".to_string());
     }
 
+    /// 回答 error 之后，服务端应当关闭这个连接：再读只读到 EOF。
+    fn expect_closed(&mut self, what: &str) {
+        let mut rest = Vec::new();
+        match self.reader.read_to_end(&mut rest) {
+            Ok(_) => {}
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
+            Err(e) => panic!(
+                "{what}：回答 error 之后要关闭这个连接，{}",
+                waited("连接关闭", &e, WAIT, "后面的字节已经分不清是不是请求头了")
+            ),
+        }
+    }
+
     fn expect_error(&mut self, yours: &mut Yours, what: &str) {
         let got = self.answer(yours, what, "坏的请求也要回答 error <原因>");
         assert!(
@@ -983,6 +1057,7 @@ fn check_serve(serve: Serve) {
         let mut c = Client::connect(addr, &mut yours, &what);
         c.send(&mut yours, &what, &bytes);
         c.expect_error(&mut yours, &what);
+        c.expect_closed(&what);
         expect_files(&mut yours, &dir, &mut saved, &what, &[]);
     }
     expect_eq(
