@@ -364,13 +364,12 @@ fn spawn_reader(
 #[cfg(target_os = "linux")]
 fn die_with_parent(cmd: &mut Command) {
     use std::os::unix::process::CommandExt;
-    // SAFETY: pre_exec 里只调用异步信号安全的 prctl。
+    // SAFETY: pre_exec 的闭包在 fork 之后、exec 之前运行，只能做异步信号安全的事：
+    // 这里只有一次 prctl 系统调用，不分配内存、不加锁。
     unsafe {
         cmd.pre_exec(|| {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
+            nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)
+                .map_err(std::io::Error::from)
         });
     }
 }
@@ -380,10 +379,10 @@ fn die_with_parent(_cmd: &mut Command) {}
 
 #[cfg(unix)]
 fn kill(pid: u32) {
-    // SAFETY: 向自己启动、尚未回收的子进程发信号。
-    unsafe {
-        libc::kill(pid as libc::pid_t, libc::SIGKILL);
-    }
+    use nix::sys::signal::{kill, Signal};
+    use nix::unistd::Pid;
+    // 向自己启动、尚未回收的子进程发信号；它已经退出时只是返回错误。
+    let _ = kill(Pid::from_raw(pid as i32), Signal::SIGKILL);
 }
 
 #[cfg(not(unix))]
