@@ -615,7 +615,7 @@ fn check_handle_request(handle_request: HandleRequest) {
             "make" => "处理器都没造出来，setup、handle、finish 一个也不调用",
             "setup" => "setup 出了问题，handle 和 finish 都不调用",
             _ => {
-                "不管 handle 成功、返回错误还是 panic，之后都要调用 finish（Python 的 try/finally）"
+                "像 Python 的 try/finally：不管 handle 成功、返回错误还是 panic，之后都要调用 finish"
             }
         };
         let mut run = run_once(handle_request, mode, true);
