@@ -862,10 +862,21 @@ fn check_server(serve: Serve) {
 
     // 1. 教程式的客户端：发一帧就等回复；同一个连接上再发；两帧一次写出（粘在一起）；空帧；正好 max。
     let client = server.connect();
+    let asked = Instant::now();
     let got = ask(&server, &client, "我爱Python".as_bytes(), "发“我爱Python”");
+    let took = asked.elapsed();
     let whole =
         "回复应当是收到的整帧内容加上“ 是的呢”（一帧可能要分几次 read 才到齐：长度先到、内容后到）";
     expect_bytes(whole, &got, &with_reply("我爱Python".as_bytes()));
+    if took >= IDLE * 3 / 4 {
+        panic!(
+            "发“我爱Python”：回复对了，可它过了 {:.1} 秒才到（空闲超时是 {:.1} 秒）：是不是空闲超时断开连接时才发出去？\
+             回复写进 BufWriter 以后要 flush（BufWriter 把字节攒着，flush 或者被丢弃时才真正发出）；一帧到齐就回复{}",
+            took.as_secs_f64(),
+            IDLE.as_secs_f64(),
+            server.gone()
+        );
+    }
     let got = ask(
         &server,
         &client,
