@@ -334,8 +334,15 @@ fn line_reader(stream: TcpStream) -> mpsc::Receiver<(String, Instant)> {
 }
 
 fn next_line(rx: &mpsc::Receiver<(String, Instant)>, what: &str) -> (String, Instant) {
-    rx.recv_timeout(Duration::from_secs(10))
-        .unwrap_or_else(|_| panic!("等了 10 秒没有收到 {what}"))
+    match rx.recv_timeout(DEADLINE) {
+        Ok(got) => got,
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            panic!("等了 {} 秒没有收到 {what}", DEADLINE.as_secs())
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            panic!("还没收到 {what}，连接就断了（服务端把这个成员请出去了？）")
+        }
+    }
 }
 
 /// 聊天室里有一个从不读消息的成员，和一个每 3 秒才读 600 字节的成员。别人的消息照样立刻送到；
