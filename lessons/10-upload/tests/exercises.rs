@@ -927,13 +927,17 @@ impl Client {
 
     /// 回答 error 之后，服务端应当关闭这个连接：再读只读到 EOF。
     fn expect_closed(&mut self, what: &str) {
-        let mut rest = Vec::new();
-        match self.reader.read_to_end(&mut rest) {
-            Ok(_) => {}
-            Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
-            Err(e) => panic!(
+        match until_closed(&mut self.reader, WAIT) {
+            Closing::Closed => {}
+            Closing::Failed(e) => panic!(
                 "{what}：回答 error 之后要关闭这个连接，{}",
                 waited("连接关闭", &e, WAIT, "后面的字节已经分不清是不是请求头了")
+            ),
+            Closing::StillSending(rest) => panic!(
+                "{what}：回答 error 之后要关闭这个连接，可过了 {} 秒它还开着，你的服务端还在发：{:?}\n  \
+                 后面的字节已经分不清是不是请求头了：回答 error 之后就关闭连接，不要接着读下一个请求头",
+                WAIT.as_secs(),
+                cut(&String::from_utf8_lossy(&rest))
             ),
         }
     }
@@ -945,6 +949,37 @@ impl Client {
             "{what}：应当回答 error <原因>，你的服务端回答的是 {:?}",
             cut(&got)
         );
+    }
+}
+
+/// 一直读到对方关闭连接时，是怎么结束的。
+enum Closing {
+    /// 读到 EOF，或者连接被重置：关掉了。
+    Closed,
+    /// 读出了错（比如等了一次读超时还没有数据）。
+    Failed(io::Error),
+    /// 到了期限还没关，对方一直在发：收到的字节。
+    StillSending(Vec<u8>),
+}
+
+/// 一直读到对方关闭连接，最多 `limit`：一个每隔一会儿就发点什么的服务端也挡不住评分结束。
+fn until_closed(r: &mut impl Read, limit: Duration) -> Closing {
+    let started = Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) => return Closing::Closed,
+            Ok(n) => {
+                got.extend_from_slice(&buf[..n]);
+                if started.elapsed() >= limit {
+                    return Closing::StillSending(got);
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => return Closing::Closed,
+            Err(e) => return Closing::Failed(e),
+        }
     }
 }
 
@@ -1093,17 +1128,28 @@ fn check_serve(serve: Serve) {
     let what = "一个连接连上后什么也不发，这时另一个客户端上传 不说话时.txt";
     let mut silent = Client::connect(addr, &mut yours, what);
     let mut c = Client::connect(addr, &mut yours, what);
+    let asked = Instant::now();
     c.send(&mut yours, what, &request("不说话时.txt", b"hi"));
     c.expect_ok(
         &mut yours,
         &format!("{what}：一个连接一直不说话，别的客户端也不该等它：每个连接要有自己的线程"),
     );
+    let took = asked.elapsed();
+    // 不说话的连接这时应当还开着、你的服务端也还没对它说什么：它要等满空闲超时。
     silent.stream.set_nonblocking(true).unwrap();
     let mut probe = [0u8; 1];
-    let closed_already = matches!(silent.stream.read(&mut probe), Ok(0));
+    let probed = silent.stream.read(&mut probe);
     assert!(
-        !closed_already,
-        "{what}：等到不说话的连接被关掉，另一个客户端才得到回答：每个连接要有自己的线程"
+        matches!(&probed, Err(e) if e.kind() == ErrorKind::WouldBlock),
+        "{what}：另一个客户端过了 {:.1} 秒才得到回答，这时不说话的连接已经{}（空闲超时是 {} 秒）：\
+         你的服务端是不是等到不说话的连接超时，才去服务下一个？每个连接要有自己的线程",
+        took.as_secs_f64(),
+        match &probed {
+            Ok(0) => "被关掉了".to_string(),
+            Ok(_) => "收到了你的服务端的回答".to_string(),
+            Err(e) => format!("出了错（{}）", describe_io(e)),
+        },
+        idle.as_secs()
     );
     silent.stream.set_nonblocking(false).unwrap();
     expect_files(&mut yours, &dir, &mut saved, what, &["不说话时.txt"]);
@@ -1113,14 +1159,19 @@ fn check_serve(serve: Serve) {
         .set_read_timeout(Some(idle * 4 + WAIT))
         .unwrap();
     // 关掉之前说一句 error（说明为什么）也可以。
-    let mut said = Vec::new();
-    match silent.stream.read_to_end(&mut said) {
-        Ok(_) => {}
-        Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
-        Err(e) => panic!(
+    match until_closed(&mut silent.stream, idle * 4 + WAIT) {
+        Closing::Closed => {}
+        Closing::Failed(e) => panic!(
             "一个连接 {} 秒不说话，你的服务端应当关掉它：{}",
             idle.as_secs(),
             waited("它被关掉", &e, idle * 4 + WAIT, "给每个连接设读超时 idle")
+        ),
+        Closing::StillSending(said) => panic!(
+            "一个连接 {} 秒不说话，你的服务端应当关掉它，可它过了 {} 秒还开着，你的服务端一直在发：{:?}\n  \
+             空闲超时以后说一句 error 可以，然后就关闭连接，不要接着等下一个请求头",
+            idle.as_secs(),
+            (idle * 4 + WAIT).as_secs(),
+            cut(&String::from_utf8_lossy(&said))
         ),
     }
     assert!(
