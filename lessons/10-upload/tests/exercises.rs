@@ -906,7 +906,12 @@ impl Client {
                 String::from_utf8_lossy(&line).into_owned()
             }
             Ok(_) if line.is_empty() => {
-                panic!("{what}：你的服务端没有回答就关闭了连接（{likely}）")
+                panic!(
+                    "{what}：你的服务端没有回答就关闭了连接（{likely}）。\
+                     处理连接的线程 panic 了，连接也会这样关掉：比如它调用了还没写完的\
+                     parse_announced、receive_checked（练习 2、3，not yet implemented）。\
+                     评分时加 --verbose 能看到那个线程的 panic"
+                )
             }
             Ok(_) => panic!(
                 "{what}：回答要以换行结束，你的服务端发了 {:?} 就关闭了连接",
