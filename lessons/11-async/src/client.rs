@@ -22,8 +22,13 @@ async fn receive(stream: &mut TcpStream, timeout: Duration) -> Result<String> {
 }
 
 // ANCHOR: session
-/// 一个连接的整段对话，返回收到的每一句话（欢迎语在最前面）。
-pub async fn session(addr: SocketAddr, names: &[String], timeout: Duration) -> Result<Vec<String>> {
+/// 一个连接的整段对话，返回收到的每一句话（欢迎语在最前面）。`echo` 时每收到一句就打印出来。
+pub async fn session(
+    addr: SocketAddr,
+    names: &[String],
+    timeout: Duration,
+    echo: bool,
+) -> Result<Vec<String>> {
     let mut stream = tokio::time::timeout(timeout, TcpStream::connect(addr))
         .await
         .map_err(|_| anyhow::anyhow!("{} 秒内没有连上 {addr}", timeout.as_secs()))?
@@ -36,11 +41,17 @@ pub async fn session(addr: SocketAddr, names: &[String], timeout: Duration) -> R
     }
     let mut heard = vec![welcome];
     for name in names {
+        if echo {
+            support::say(&heard[heard.len() - 1]);
+        }
         stream
             .write_all(name.as_bytes())
             .await
             .context("发送失败：服务端可能已经关闭了连接")?;
         heard.push(receive(&mut stream, timeout).await?);
+    }
+    if echo {
+        support::say(&heard[heard.len() - 1]);
     }
     stream.write_all(b"exit").await.context("发送 exit 失败")?;
     Ok(heard)
@@ -67,12 +78,18 @@ pub async fn crowd(
     let mut tasks = JoinSet::new();
     for i in 0..clients {
         let names = names.to_vec();
-        tasks.spawn(async move { (i, session(addr, &names, timeout).await) });
+        // 只有一个连接时，每句话一到就打印（和第 04 课的客户端一样）；很多个连接时只在最后总结。
+        let echo = clients == 1;
+        tasks.spawn(async move { (i, session(addr, &names, timeout, echo).await) });
     }
     let mut heard = vec![Vec::new(); clients];
     while let Some(done) = tasks.join_next().await {
         let (i, result) = done.context("一个客户端任务意外结束")?;
-        heard[i] = result.with_context(|| format!("第 {} 个客户端失败", i + 1))?;
+        heard[i] = match result {
+            Ok(lines) => lines,
+            Err(e) if clients == 1 => return Err(e),
+            Err(e) => return Err(e.context(format!("{clients} 个连接里的第 {} 个失败", i + 1))),
+        };
     }
     Ok(Crowd {
         heard,

@@ -49,6 +49,14 @@ pub fn print_log(line: &str) {
     support::say(line);
 }
 
+/// 只打印和单个连接无关的日志（启动、拒绝、关闭）：几百个连接同时来时，不必每个连接都记两行。
+pub fn quiet_log(line: &str) {
+    let per_connection = ["接受来自 ", "来自 "];
+    if !per_connection.iter().any(|p| line.starts_with(p)) {
+        support::say(line);
+    }
+}
+
 /// 不写日志。
 pub fn no_log(_: &str) {}
 

@@ -37,15 +37,12 @@ fn real_main(args: Args) -> Result<()> {
     let crowd = lesson_11::block_on(client::crowd(addr, clients, &args.names, timeout))?
         .with_context(|| {
             format!(
-                "服务端在运行吗？先在另一个终端里启动它：{}",
+                "和服务端的对话没有完成。服务端在运行吗？先在另一个终端里启动它：{}",
                 support::command_line("lesson 11 server")
             )
         })?;
     if clients == 1 {
-        for line in &crowd.heard[0] {
-            support::say(line);
-        }
-        return Ok(());
+        return Ok(()); // 每句话已经一到就打印出来了
     }
     client::check(&crowd, &args.names)?;
     support::say(format_args!(

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::Parser;
 use lesson_11::greet::{self, Sleep};
-use lesson_11::{print_log, serve, ShutdownArgs};
+use lesson_11::{print_log, quiet_log, serve, ShutdownArgs};
 
 /// 异步服务端：一个线程、每个连接一个任务，同时服务很多个客户端。
 #[derive(Parser)]
@@ -22,6 +22,9 @@ struct Args {
     /// 怎样等那几毫秒：tokio（对）、thread（错：整个服务端跟着停下）、spawn-blocking（交给阻塞线程池）
     #[arg(long, value_name = "等法", value_enum, default_value_t = Sleep::Tokio)]
     sleep: Sleep,
+    /// 不逐个记录连接的来去，只记录启动、拒绝和关闭（几百个客户端同时来时用）
+    #[arg(long)]
+    quiet: bool,
     #[command(flatten)]
     limits: support::cli::Limits,
     #[command(flatten)]
@@ -40,12 +43,13 @@ fn real_main(args: Args) -> Result<()> {
     let policy = args.limits.policy();
     let shutdown = args.shutdown.shutdown();
     let delay = Duration::from_millis(args.delay_ms);
+    let log = if args.quiet { quiet_log } else { print_log };
     lesson_11::block_on(async {
         let listener = lesson_11::tokio_listener(listener)?;
         support::announce("异步服务端", addr);
-        serve::stop_on_ctrl_c(&shutdown, print_log);
-        print_log("等待连接……");
-        greet::serve_greet(listener, &policy, &shutdown, args.sleep, delay, print_log).await;
+        serve::stop_on_ctrl_c(&shutdown, log);
+        log("等待连接……");
+        greet::serve_greet(listener, &policy, &shutdown, args.sleep, delay, log).await;
         Ok(())
     })?
 }
