@@ -427,13 +427,19 @@ fn a_dumb_terminal_gets_no_colour() {
             .env_remove("NO_COLOR")
             .env("CLICOLOR_FORCE", "1")
             .env("TERM", term)
-            .env("WORKBOOK_PROGRESS", std::env::temp_dir().join("workbook-progress-colour"))
+            .env(
+                "WORKBOOK_PROGRESS",
+                std::env::temp_dir().join("workbook-progress-colour"),
+            )
             .arg("list")
             .timeout(DEADLINE)
             .output()
             .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    assert!(run("xterm-256color").contains("\u{1b}["), "强制要颜色时应当有颜色");
+    assert!(
+        run("xterm-256color").contains("\u{1b}["),
+        "强制要颜色时应当有颜色"
+    );
     assert!(!run("dumb").contains("\u{1b}["), "TERM=dumb 时不应有颜色");
 }

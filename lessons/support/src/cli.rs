@@ -132,7 +132,10 @@ where
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     // 用法一行里写程序真正的名字（比如 l03-server），而不是 clap 默认取的包名。
-    let cmd = match args.first().and_then(|a| std::path::Path::new(a).file_name()) {
+    let cmd = match args
+        .first()
+        .and_then(|a| std::path::Path::new(a).file_name())
+    {
         Some(bin) => {
             let bin = bin.to_string_lossy().into_owned();
             cmd.bin_name(bin)

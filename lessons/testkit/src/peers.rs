@@ -60,7 +60,10 @@ pub fn read_up_to(stream: &mut TcpStream, n: usize) -> io::Result<Vec<u8>> {
 }
 
 /// 在 `limit` 之内接受一个连接；学习者的客户端一直不来连时，返回超时错误而不是永远等下去。
-pub fn accept_within(listener: &TcpListener, limit: Duration) -> io::Result<(TcpStream, SocketAddr)> {
+pub fn accept_within(
+    listener: &TcpListener,
+    limit: Duration,
+) -> io::Result<(TcpStream, SocketAddr)> {
     listener.set_nonblocking(true)?;
     let deadline = Instant::now() + limit;
     let result = loop {
