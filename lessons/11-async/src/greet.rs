@@ -88,12 +88,19 @@ pub async fn serve_greet(
 ) -> u64 {
     let refuse = |why: Refusal| why.message().into_bytes();
     let limits = policy.clone();
-    let handle = move |mut conn: Conn| {
+    let handle = move |conn: Conn| {
         let limits = limits.clone();
         async move {
-            let peer = conn.peer;
+            // 整个 conn 拆开、各自绑在一个名字上：名额 `_slot` 一直活到这个任务结束才归还。
+            // （只用 conn.stream 和 conn.peer 的话，async 块只捕获这两个字段，名额当场就被丢掉了。）
+            let Conn {
+                mut stream,
+                peer,
+                slot: _slot,
+                ..
+            } = conn;
             log(&format!("接受来自 {peer} 的新连接……"));
-            match greet_client(&mut conn.stream, peer, how, delay, log).await {
+            match greet_client(&mut stream, peer, how, delay, log).await {
                 Ok(n) => log(&format!("来自 {peer} 的连接已关闭（{n} 条消息）。")),
                 Err(e) => log(&format!(
                     "{}，关闭和 {peer} 的连接。",

@@ -68,18 +68,50 @@ impl Shutdown {
 
 // ANCHOR: ctrl_c
 /// 第一次 Ctrl-C：开始关闭；第二次：不再等正在进行的连接。
+///
+/// 要在打印监听地址**之前**调用：信号的处理在这里就装好（不是等到任务第一次运行时），
+/// 地址一出来就按 Ctrl-C，也不会落到系统默认的处理（直接结束进程）上。
 pub fn stop_on_ctrl_c(shutdown: &Shutdown, log: Log) {
     let (stop, force) = (shutdown.stop.clone(), shutdown.force.clone());
+    let Some(mut interrupts) = Interrupts::install() else {
+        log("这个系统上收不到 Ctrl-C：只能用 kill 结束服务端了");
+        return;
+    };
     tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_err() {
-            return; // 这个系统上收不到 Ctrl-C：那就只能靠 kill 了
+        if !interrupts.next().await {
+            return;
         }
         log("收到 Ctrl-C，开始关闭（再按一次 Ctrl-C 就不等了）");
         stop.cancel();
-        if tokio::signal::ctrl_c().await.is_ok() {
+        if interrupts.next().await {
             force.cancel();
         }
     });
+}
+// ANCHOR_END: ctrl_c
+
+/// 一个一个地收 Ctrl-C（Unix 上是 SIGINT）。
+struct Interrupts {
+    #[cfg(unix)]
+    inner: tokio::signal::unix::Signal,
+    #[cfg(windows)]
+    inner: tokio::signal::windows::CtrlC,
+}
+
+impl Interrupts {
+    fn install() -> Option<Interrupts> {
+        #[cfg(unix)]
+        let inner =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok()?;
+        #[cfg(windows)]
+        let inner = tokio::signal::windows::ctrl_c().ok()?;
+        Some(Interrupts { inner })
+    }
+
+    /// 等下一次 Ctrl-C；收不到了（信号的通道关了）返回 false。
+    async fn next(&mut self) -> bool {
+        self.inner.recv().await.is_some()
+    }
 }
 // ANCHOR_END: ctrl_c
 

@@ -40,8 +40,8 @@ fn real_main(args: Args) -> Result<()> {
     let shutdown = args.shutdown.shutdown();
     lesson_11::block_on(async {
         let listener = lesson_11::tokio_listener(listener)?;
-        support::announce("异步聊天服务端", addr);
         serve::stop_on_ctrl_c(&shutdown, print_log);
+        support::announce("异步聊天服务端", addr);
         chat::serve_chat(listener, &policy, &shutdown, args.queue as usize, print_log).await;
         Ok(())
     })?

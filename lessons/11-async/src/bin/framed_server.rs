@@ -42,8 +42,8 @@ fn real_main(args: Args) -> Result<()> {
     let max = args.sizes.max_frame;
     lesson_11::block_on(async {
         let listener = lesson_11::tokio_listener(listener)?;
-        support::announce(what, addr);
         serve::stop_on_ctrl_c(&shutdown, print_log);
+        support::announce(what, addr);
         framed::serve_framed(listener, &policy, &shutdown, max, budget, print_log).await;
         Ok(())
     })?

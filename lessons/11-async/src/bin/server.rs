@@ -46,8 +46,8 @@ fn real_main(args: Args) -> Result<()> {
     let log = if args.quiet { quiet_log } else { print_log };
     lesson_11::block_on(async {
         let listener = lesson_11::tokio_listener(listener)?;
-        support::announce("异步服务端", addr);
         serve::stop_on_ctrl_c(&shutdown, log);
+        support::announce("异步服务端", addr);
         log("等待连接……");
         greet::serve_greet(listener, &policy, &shutdown, args.sleep, delay, log).await;
         Ok(())

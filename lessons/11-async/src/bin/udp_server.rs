@@ -38,8 +38,8 @@ fn real_main(args: Args) -> Result<()> {
             .context("无法把 UDP 套接字设为非阻塞")?;
         let socket =
             tokio::net::UdpSocket::from_std(socket).context("无法把 UDP 套接字交给 tokio")?;
-        support::announce("异步 UDP 服务端", addr);
         serve::stop_on_ctrl_c(&shutdown, print_log);
+        support::announce("异步 UDP 服务端", addr);
         udp::serve_udp(socket, buffer, &shutdown, print_log)
             .await
             .context("UDP 套接字一直出错，服务端停止")?;

@@ -1,0 +1,7 @@
+//! 这一课的全部测试（评分用的 tests/exercises.rs 除外）编进同一个测试程序。
+
+mod common;
+mod hostile;
+mod programs;
+#[cfg(unix)]
+mod shutdown;
