@@ -40,7 +40,12 @@ fn serve_as(role: &str) {
     match role {
         "threads" => {
             support::announce("线程版", addr);
-            lesson_04::threaded::serve_threaded(&listener, &policy(), Duration::ZERO, lesson_04::no_log);
+            lesson_04::threaded::serve_threaded(
+                &listener,
+                &policy(),
+                Duration::ZERO,
+                lesson_04::no_log,
+            );
         }
         _ => {
             let shutdown = lesson_11::serve::Shutdown::new(Duration::from_secs(1), None);
@@ -137,10 +142,16 @@ async fn greeted(addr: SocketAddr) -> Option<TcpStream> {
         let n = s.read(&mut buf).await.ok()?;
         (&buf[..n] == b"Welcome!").then_some(s)
     };
-    tokio::time::timeout(Duration::from_secs(10), work).await.ok()?
+    tokio::time::timeout(Duration::from_secs(10), work)
+        .await
+        .ok()?
 }
 
+// ANCHOR: local
 /// 开 `n` 个连接（最多 100 个同时在连），全部留着。返回留住的连接。
+///
+/// 这里的名额用 `Rc` 共享（不是 `Arc`）：`Rc` 不是 `Send`，这些任务不能交给 `tokio::spawn`，
+/// 而是交给 `LocalSet::spawn_local`：它们只在当前这个线程上跑，用不着能搬到别的线程去。
 async fn hold(addr: SocketAddr, n: usize) -> Vec<TcpStream> {
     let gate = Rc::new(tokio::sync::Semaphore::new(100));
     let local = tokio::task::LocalSet::new();
@@ -162,6 +173,7 @@ async fn hold(addr: SocketAddr, n: usize) -> Vec<TcpStream> {
     }
     kept
 }
+// ANCHOR_END: local
 
 struct Trips {
     count: usize,
@@ -204,7 +216,11 @@ async fn round_trips(addr: SocketAddr, clients: usize, secs: Duration) -> Trips 
         all.extend(h.await.unwrap_or_default());
     }
     all.sort_unstable();
-    let pick = |q: f64| all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or_default();
+    let pick = |q: f64| {
+        all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
     Trips {
         count: all.len(),
         p50: pick(0.50),
@@ -235,7 +251,12 @@ fn measure(server: Server, wanted: usize, secs: Duration, rt: &tokio::runtime::R
     eprintln!("  {}：开 {wanted} 个连接……", server.name);
     let started = Instant::now();
     let held = rt.block_on(hold(server.addr, wanted));
-    eprintln!("  {}：留住了 {} 个（用了 {:.1} 秒）", server.name, held.len(), started.elapsed().as_secs_f64());
+    eprintln!(
+        "  {}：留住了 {} 个（用了 {:.1} 秒）",
+        server.name,
+        held.len(),
+        started.elapsed().as_secs_f64()
+    );
     let (rss, threads) = rss_and_threads(pid).unwrap_or((0, 0));
     let count = held.len();
     drop(held);
@@ -247,9 +268,17 @@ fn measure(server: Server, wanted: usize, secs: Duration, rt: &tokio::runtime::R
             _ => break,
         }
     }
-    eprintln!("  {}：1000 个客户端一问一答 {} 秒……", server.name, secs.as_secs());
+    eprintln!(
+        "  {}：1000 个客户端一问一答 {} 秒……",
+        server.name,
+        secs.as_secs()
+    );
     let busy = rt.block_on(round_trips(server.addr, 1000, secs));
-    eprintln!("  {}：10 个客户端一问一答 {} 秒……", server.name, secs.as_secs());
+    eprintln!(
+        "  {}：10 个客户端一问一答 {} 秒……",
+        server.name,
+        secs.as_secs()
+    );
     let few = rt.block_on(round_trips(server.addr, 10, secs));
     Row {
         name: server.name,
@@ -273,12 +302,28 @@ fn svg(rows: &[Row]) -> String {
          <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
     );
     let panels: [(&str, Box<dyn Fn(&Row) -> f64>, &str); 2] = [
-        ("每个连接占的内存（KiB，越短越好）", Box::new(|r: &Row| if r.held == 0 { 0.0 } else { r.rss.saturating_sub(r.idle_rss) as f64 / r.held as f64 / 1024.0 }), "KiB"),
-        ("1000 个客户端：每秒来回数（越长越好）", Box::new(|r: &Row| r.busy.count as f64 / r.secs), "次/秒"),
+        (
+            "每个连接占的内存（KiB，越短越好）",
+            Box::new(|r: &Row| {
+                if r.held == 0 {
+                    0.0
+                } else {
+                    r.rss.saturating_sub(r.idle_rss) as f64 / r.held as f64 / 1024.0
+                }
+            }),
+            "KiB",
+        ),
+        (
+            "1000 个客户端：每秒来回数（越长越好）",
+            Box::new(|r: &Row| r.busy.count as f64 / r.secs),
+            "次/秒",
+        ),
     ];
     for (p, (title, value, unit)) in panels.iter().enumerate() {
         let x0 = 20.0 + p as f64 * (w / 2.0);
-        out.push_str(&format!("<text x=\"{x0}\" y=\"28\" font-weight=\"bold\">{title}</text>\n"));
+        out.push_str(&format!(
+            "<text x=\"{x0}\" y=\"28\" font-weight=\"bold\">{title}</text>\n"
+        ));
         let max = rows.iter().map(|r| value(r)).fold(0.0, f64::max).max(1e-9);
         for (i, r) in rows.iter().enumerate() {
             let y = 50.0 + i as f64 * (bar + 24.0);
@@ -306,8 +351,16 @@ fn main() {
     }
     // cargo bench 会传 --bench 之类的参数；这里不用它们。
     let limit = raise_fd_limit();
-    let asked: usize = std::env::var("CONNECTIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
-    let secs = Duration::from_secs(std::env::var("SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3));
+    let asked: usize = std::env::var("CONNECTIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let secs = Duration::from_secs(
+        std::env::var("SECONDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(3),
+    );
     // 这个进程要开 wanted 个连接，服务端进程也要 wanted 个：留 200 个给别的用途。
     let wanted = asked.min(limit.saturating_sub(200) as usize);
     println!("文件描述符上限：{limit}");
@@ -318,7 +371,10 @@ fn main() {
         );
     }
     let me = std::env::current_exe().expect("知道自己在哪里");
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("运行时");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("运行时");
     let mut rows = Vec::new();
     for (name, role) in [("线程版", "threads"), ("tokio 版", "tokio")] {
         let mut cmd = Command::new(&me);
@@ -330,7 +386,15 @@ fn main() {
     }
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python/server.py");
     let mut py = Command::new("python3");
-    py.args([script, "--port", "0", "--max-connections", "20000", "--idle-timeout", "120"]);
+    py.args([
+        script,
+        "--port",
+        "0",
+        "--max-connections",
+        "20000",
+        "--idle-timeout",
+        "120",
+    ]);
     match start("Python asyncio", py) {
         Some(server) => rows.push(measure(server, wanted, secs, &rt)),
         None => println!("Python asyncio：没有 python3 或者启动失败，跳过"),
@@ -341,10 +405,19 @@ fn main() {
     println!("| 服务端 | 撑住了 | RSS（空闲 → 开满） | 每个连接 | 线程数 |");
     println!("| --- | --- | --- | --- | --- |");
     for r in &rows {
-        let per = if r.held == 0 { 0.0 } else { r.rss.saturating_sub(r.idle_rss) as f64 / r.held as f64 / 1024.0 };
+        let per = if r.held == 0 {
+            0.0
+        } else {
+            r.rss.saturating_sub(r.idle_rss) as f64 / r.held as f64 / 1024.0
+        };
         println!(
             "| {} | {} / {} | {} → {} | {per:.1} KiB | {} |",
-            r.name, r.held, r.wanted, mib(r.idle_rss), mib(r.rss), r.threads
+            r.name,
+            r.held,
+            r.wanted,
+            mib(r.idle_rss),
+            mib(r.rss),
+            r.threads
         );
     }
     for (title, pick) in [("1000 个客户端", 0), ("10 个客户端", 1)] {

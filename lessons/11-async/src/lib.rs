@@ -25,6 +25,7 @@ pub mod client;
 pub mod framed;
 pub mod greet;
 pub mod guard;
+pub mod send;
 pub mod serve;
 pub mod udp;
 

@@ -53,7 +53,7 @@ fn many_clients_at_once_take_about_as_long_as_one() {
 
 #[test]
 fn the_framed_server_echoes_frames_for_the_lesson_08_client() {
-    let srv = server(FRAMED_SERVER, &[]);
+    let mut srv = server(FRAMED_SERVER, &[]);
     let out = testkit::run(
         &other("l08-framed-client"),
         ["--port", &srv.port(), "你好", "", "我爱阿芬"],
@@ -62,6 +62,10 @@ fn the_framed_server_echoes_frames_for_the_lesson_08_client() {
     assert!(out.status.success(), "{out:?}");
     let expected = "回显：6 字节 “你好”\n回显：0 字节（空消息）\n回显：12 字节 “我爱阿芬”\n发了 3 帧，每帧都收到了回显\n";
     assert!(out.stdout.ends_with(expected), "{}", out.stdout);
+    srv.expect_stdout("一共回显了 3 帧");
+    let port = srv.addr().port();
+    let log = srv.kill_and_collect().stdout;
+    testkit::assert_matches_saved(&saved("framed-server.txt"), &normalized(&log, port, 9999));
 }
 
 #[test]

@@ -17,6 +17,7 @@ fn read_some(stream: &mut TcpStream) -> Vec<u8> {
 #[test]
 fn ctrl_c_lets_the_conversation_in_flight_finish_then_exits_0() {
     let mut srv = server(SERVER, &["--delay-ms", "300"]);
+    let port = srv.addr().port();
     let mut s = peers::connect(srv.addr()).unwrap();
     assert_eq!(read_some(&mut s), b"Welcome!");
     s.write_all(b"Michael").unwrap();
@@ -39,6 +40,10 @@ fn ctrl_c_lets_the_conversation_in_flight_finish_then_exits_0() {
         done.stdout.contains("所有连接都结束了，服务端退出"),
         "{}",
         done.stdout
+    );
+    testkit::assert_matches_saved(
+        &saved("shutdown-server.txt"),
+        &normalized(&done.stdout, port, 9999),
     );
 }
 
