@@ -130,7 +130,10 @@ fn raise_fd_limit() -> u64 {
         lim.rlim_cur = lim.rlim_max;
         libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
         libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
-        lim.rlim_cur as u64
+        // rlim_t 在有的系统上不是 u64。
+        #[allow(clippy::unnecessary_cast)]
+        let limit = lim.rlim_cur as u64;
+        limit
     }
 }
 
@@ -293,6 +296,17 @@ fn measure(server: Server, wanted: usize, secs: Duration, rt: &tokio::runtime::R
     }
 }
 
+/// 图里的一个量。
+type Metric = fn(&Row) -> f64;
+
+/// 开满以后比空闲时多出来的 RSS，平均到每个连接（KiB）。
+fn per_connection_kib(r: &Row) -> f64 {
+    if r.held == 0 {
+        return 0.0;
+    }
+    r.rss.saturating_sub(r.idle_rss) as f64 / r.held as f64 / 1024.0
+}
+
 fn svg(rows: &[Row]) -> String {
     // 两张并排的条形图：每个连接占的内存（KiB）、1000 个客户端时每秒的来回数。
     let (w, h, bar) = (720.0, 260.0, 36.0);
@@ -301,21 +315,15 @@ fn svg(rows: &[Row]) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\" font-size=\"13\">\n\
          <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
     );
-    let panels: [(&str, Box<dyn Fn(&Row) -> f64>, &str); 2] = [
+    let panels: [(&str, Metric, &str); 2] = [
         (
             "每个连接占的内存（KiB，越短越好）",
-            Box::new(|r: &Row| {
-                if r.held == 0 {
-                    0.0
-                } else {
-                    r.rss.saturating_sub(r.idle_rss) as f64 / r.held as f64 / 1024.0
-                }
-            }),
+            per_connection_kib,
             "KiB",
         ),
         (
             "1000 个客户端：每秒来回数（越长越好）",
-            Box::new(|r: &Row| r.busy.count as f64 / r.secs),
+            |r: &Row| r.busy.count as f64 / r.secs,
             "次/秒",
         ),
     ];
@@ -324,7 +332,7 @@ fn svg(rows: &[Row]) -> String {
         out.push_str(&format!(
             "<text x=\"{x0}\" y=\"28\" font-weight=\"bold\">{title}</text>\n"
         ));
-        let max = rows.iter().map(|r| value(r)).fold(0.0, f64::max).max(1e-9);
+        let max = rows.iter().map(value).fold(0.0, f64::max).max(1e-9);
         for (i, r) in rows.iter().enumerate() {
             let y = 50.0 + i as f64 * (bar + 24.0);
             let v = value(r);
@@ -405,11 +413,7 @@ fn main() {
     println!("| 服务端 | 撑住了 | RSS（空闲 → 开满） | 每个连接 | 线程数 |");
     println!("| --- | --- | --- | --- | --- |");
     for r in &rows {
-        let per = if r.held == 0 {
-            0.0
-        } else {
-            r.rss.saturating_sub(r.idle_rss) as f64 / r.held as f64 / 1024.0
-        };
+        let per = per_connection_kib(r);
         println!(
             "| {} | {} / {} | {} → {} | {per:.1} KiB | {} |",
             r.name,
