@@ -309,7 +309,7 @@ fn per_connection_kib(r: &Row) -> f64 {
 
 fn svg(rows: &[Row]) -> String {
     // 两张并排的条形图：每个连接占的内存（KiB）、1000 个客户端时每秒的来回数。
-    let (w, h, bar) = (720.0, 260.0, 36.0);
+    let (w, h, bar) = (900.0, 240.0, 36.0);
     let colors = ["#d9822b", "#2b7bd9", "#3fa34d"];
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\" font-size=\"13\">\n\
@@ -336,14 +336,19 @@ fn svg(rows: &[Row]) -> String {
         for (i, r) in rows.iter().enumerate() {
             let y = 50.0 + i as f64 * (bar + 24.0);
             let v = value(r);
-            let len = v / max * (w / 2.0 - 140.0);
+            let len = v / max * (w / 2.0 - 250.0);
+            let shown = if v < 100.0 {
+                format!("{v:.1}")
+            } else {
+                format!("{v:.0}")
+            };
             out.push_str(&format!(
-                "<text x=\"{x0}\" y=\"{}\">{}</text>\n<rect x=\"{}\" y=\"{y}\" width=\"{len:.1}\" height=\"{bar}\" fill=\"{}\"/>\n<text x=\"{:.1}\" y=\"{}\">{v:.0} {unit}</text>\n",
+                "<text x=\"{x0}\" y=\"{}\">{}</text>\n<rect x=\"{}\" y=\"{y}\" width=\"{len:.1}\" height=\"{bar}\" fill=\"{}\"/>\n<text x=\"{:.1}\" y=\"{}\">{shown} {unit}</text>\n",
                 y + bar / 2.0 + 5.0,
                 r.name,
-                x0 + 90.0,
+                x0 + 120.0,
                 colors[i % colors.len()],
-                x0 + 95.0 + len,
+                x0 + 125.0 + len,
                 y + bar / 2.0 + 5.0
             ));
         }

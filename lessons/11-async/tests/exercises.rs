@@ -515,8 +515,12 @@ where
     let server = start(serve, 3);
     let addr = server.addr;
     // 说到一半就消失（RST）的对方：只结束它自己。
-    let vanisher = peers::connect(addr)
-        .unwrap_or_else(|e| panic!("连不上你的服务端：{}（serve 还在运行吗？）", describe_io(&e)));
+    let vanisher = peers::connect(addr).unwrap_or_else(|e| {
+        panic!(
+            "连不上你的服务端：{}（serve 还在运行吗？）",
+            describe_io(&e)
+        )
+    });
     peers::vanish(vanisher, b"zz", 2).unwrap();
     let mut a = Client::connect("客户端 A", addr);
     a.say("a", 1, "");
