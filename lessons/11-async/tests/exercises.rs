@@ -522,6 +522,19 @@ where
         )
     });
     peers::vanish(vanisher, b"zz", 2).unwrap();
+    // 说了半行就半关闭的对方：最后一段没有 \n，不算一行，也不回。
+    let mut p = Client::connect("客户端 P", addr);
+    p.send(b"p");
+    let _ = p.reader.get_ref().shutdown(std::net::Shutdown::Write);
+    let mut rest = String::new();
+    match p.reader.read_to_string(&mut rest) {
+        Ok(_) if rest.is_empty() => {}
+        Ok(_) => panic!(
+            "客户端 P 只发了 \"p\"（没有 \\n）就关闭了发送方向，你的服务端却回了 {rest:?}：最后一段没有 \\n 的不算一行，也不回"
+        ),
+        Err(e) => panic!("{}", waited("客户端 P 的连接关闭", &e, Duration::from_secs(3), "对方关闭了发送方向，读到 EOF 就该结束这个连接")),
+    }
+    drop(p);
     let mut a = Client::connect("客户端 A", addr);
     a.say("a", 1, "");
     let mut b = Client::connect("客户端 B", addr);
@@ -650,9 +663,9 @@ where
         Err(p) => std::panic::resume_unwind(p),
         Ok(Err(e)) => panic!("你的 serve 返回了错误：{}", describe_io(&e)),
         Ok(Ok(n)) => expect_eq(
-            "serve 返回的服务过的连接数（消失的那个、A、B、C、E；被 busy 拒绝的不算）",
+            "serve 返回的服务过的连接数（消失的那个、P、A、B、C、E；被 busy 拒绝的不算）",
             &n,
-            &5,
+            &6,
         ),
     }
 }
