@@ -125,3 +125,75 @@ fn the_lesson_05_client_talks_to_the_python_udp_server() {
         "Hello, Michael!\nHello, Tracy!\nHello, Sarah!\n"
     );
 }
+
+/// 别的课的 Python 文件。
+fn lesson_py(path: &str) -> String {
+    format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_tutorials_own_python_clients_work_against_the_async_servers_unchanged() {
+    let Some(py) = testkit::python3(
+        "the_tutorials_own_python_clients_work_against_the_async_servers_unchanged",
+    ) else {
+        return;
+    };
+    // 教程 004 §1.2.2 的客户端（第 04 课的教程版对照）和第 04 课的 Python 客户端。
+    let srv = server(SERVER, &[]);
+    let out = testkit::run(
+        py,
+        [
+            lesson_py("04-loops/python/tutorial_threaded_client.py"),
+            srv.port(),
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "Welcome!\nHello, Michael!\nHello, Tracy!\nHello, Sarah!\n"
+    );
+    let out = testkit::run(
+        py,
+        [
+            lesson_py("04-loops/python/threaded_client.py"),
+            "--port".into(),
+            srv.port(),
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stdout.contains("Hello, Sarah!"), "{}", out.stdout);
+    // 第 05 课的 Python UDP 客户端。
+    let udp = server(UDP_SERVER, &[]);
+    let out = testkit::run(
+        py,
+        [
+            lesson_py("05-udp/python/udp_client.py"),
+            "--port".into(),
+            udp.port(),
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        out.stdout.contains("Hello, Michael!") && out.stdout.contains("Hello, Sarah!"),
+        "{}",
+        out.stdout
+    );
+    // 第 08 课的 Python 分帧客户端。
+    let framed = server(FRAMED_SERVER, &[]);
+    let out = testkit::run(
+        py,
+        [
+            lesson_py("08-sticky-packets/python/framed_client.py"),
+            "--port".into(),
+            framed.port(),
+            "你好".into(),
+            "我爱阿芬".into(),
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stdout.contains("我爱阿芬"), "{}", out.stdout);
+}
