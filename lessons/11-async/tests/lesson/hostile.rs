@@ -208,3 +208,38 @@ fn bad_arguments_fail_clearly() {
     let out = testkit::run(CLIENT, ["--port", &nobody.to_string()], "");
     testkit::assert_clear_failure(&out, "lesson 11 server");
 }
+
+#[test]
+fn a_trickling_peer_is_dropped_below_the_minimum_rate() {
+    // 每 100 毫秒 1 个字节：每次都等不到 1 秒的空闲超时，平均却远低于最低速率。
+    // 问候服务端把每个字节当成一条消息、回 9 个字节，写出去的也算数：它的最低速率设成每秒 1000 字节。
+    for (bin, words, rate) in [
+        (FRAMED_SERVER, b"\0\0\0\x40".to_vec(), "100"),
+        (SERVER, Vec::new(), "1000"),
+    ] {
+        let mut srv = server(bin, &["--idle-timeout", "1", "--min-rate", rate]);
+        let mut s = peers::connect(srv.addr()).unwrap();
+        let started = Instant::now();
+        let mut data = words;
+        data.extend(std::iter::repeat_n(b'x', 40));
+        // 服务端断开以后，写会失败（连接被重置）：那正是期望的。
+        let _ = peers::trickle(&mut s, &data, 1, Duration::from_millis(100));
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_secs(3),
+            "{bin}：慢慢发了 {took:?} 还没被断开"
+        );
+        srv.expect_line("说明为什么断开", |l| l.contains("慢"));
+        still_greets_or_echoes(bin, &srv);
+    }
+}
+
+fn still_greets_or_echoes(bin: &str, srv: &testkit::Proc) {
+    let mut t = peers::connect(srv.addr()).unwrap();
+    if bin == SERVER {
+        assert_eq!(read_some(&mut t), b"Welcome!");
+    } else {
+        t.write_all(b"\0\0\0\x01z").unwrap();
+        assert_eq!(read_some(&mut t), b"\0\0\0\x01z");
+    }
+}
