@@ -381,13 +381,12 @@ fn spawn_reader(
 #[cfg(target_os = "linux")]
 fn die_with_parent(cmd: &mut Command) {
     use std::os::unix::process::CommandExt;
-    // SAFETY: pre_exec 里只调用异步信号安全的 prctl。
+    // SAFETY: pre_exec 的闭包在 fork 之后、exec 之前运行，只能做异步信号安全的事：
+    // 这里只有一次 prctl 系统调用，不分配内存、不加锁。
     unsafe {
         cmd.pre_exec(|| {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
+            nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)
+                .map_err(std::io::Error::from)
         });
     }
 }
@@ -397,19 +396,18 @@ fn die_with_parent(_cmd: &mut Command) {}
 
 #[cfg(unix)]
 fn kill(pid: u32) {
-    // SAFETY: 向自己启动、尚未回收的子进程发信号。
-    unsafe {
-        libc::kill(pid as libc::pid_t, libc::SIGKILL);
-    }
+    use nix::sys::signal::{kill, Signal};
+    use nix::unistd::Pid;
+    // 向自己启动、尚未回收的子进程发信号；它已经退出时只是返回错误。
+    let _ = kill(Pid::from_raw(pid as i32), Signal::SIGKILL);
 }
 
 /// 像在终端里按 Ctrl-C 一样，向子进程发 SIGINT。
 #[cfg(unix)]
 fn interrupt(pid: u32) {
-    // SAFETY: 向自己启动、尚未回收的子进程发信号。
-    unsafe {
-        libc::kill(pid as libc::pid_t, libc::SIGINT);
-    }
+    use nix::sys::signal::{kill, Signal};
+    use nix::unistd::Pid;
+    let _ = kill(Pid::from_raw(pid as i32), Signal::SIGINT);
 }
 
 /// Windows 上没法只给一个子进程发 Ctrl-C：直接结束它（演示会报告它被结束了）。

@@ -239,10 +239,10 @@ fn reader(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String
 
 #[cfg(unix)]
 fn kill_group(pid: u32) {
-    // SAFETY: 向我们自己启动的进程组发信号；组已经不在时只是返回错误。
-    unsafe {
-        libc::killpg(pid as libc::pid_t, libc::SIGKILL);
-    }
+    use nix::sys::signal::{killpg, Signal};
+    use nix::unistd::Pid;
+    // 向我们自己启动的进程组发信号；组已经不在时只是返回错误。
+    let _ = killpg(Pid::from_raw(pid as i32), Signal::SIGKILL);
 }
 
 #[cfg(not(unix))]

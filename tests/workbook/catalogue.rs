@@ -79,8 +79,8 @@ fn every_program_is_a_binary_of_its_package() {
 fn every_exercise_has_a_file_a_solution_and_a_grading_test() {
     for lesson in all() {
         assert!(
-            lesson.exercises.len() >= 3,
-            "第 {} 课至少要有 3 道练习",
+            lesson.exercises.len() >= 4,
+            "第 {} 课至少要有 4 道练习",
             lesson.number
         );
         let grading = read(&lesson, "tests/exercises.rs");
@@ -132,4 +132,63 @@ fn every_lesson_has_python_and_a_chapter() {
             lesson.number
         );
     }
+}
+
+/// 练习由易到难：每道 1 到 3 颗星，一课之内不降；两层提示都有；章节里用同样的星级介绍它。
+/// 全书至少 40 道。
+#[test]
+fn exercises_are_rated_and_the_chapter_shows_the_stars() {
+    let root = lessons::repo_root();
+    let mut total = 0;
+    for lesson in all() {
+        total += lesson.exercises.len();
+        let chapter = fs::read_dir(root.join("book/src"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&format!("ch{}-", lesson.number)))
+            })
+            .unwrap_or_else(|| panic!("第 {} 课没有章节文件", lesson.number));
+        let text = fs::read_to_string(&chapter).unwrap();
+        let mut last = 1;
+        for ex in &lesson.exercises {
+            assert!(
+                (1..=3).contains(&ex.stars),
+                "练习 {} 的星级是 {}，应当是 1 到 3",
+                ex.id,
+                ex.stars
+            );
+            assert!(
+                ex.stars >= last,
+                "第 {} 课的练习 {} 比前一道容易（{} 星 < {} 星）：一课之内由易到难",
+                lesson.number,
+                ex.id,
+                ex.stars,
+                last
+            );
+            last = ex.stars;
+            assert!(
+                ex.steps.as_deref().is_some_and(|s| !s.trim().is_empty()),
+                "练习 {} 没有第二层提示（steps）",
+                ex.id
+            );
+            let stars = format!(
+                "{}{}",
+                "★".repeat(usize::from(ex.stars)),
+                "☆".repeat(3 - usize::from(ex.stars))
+            );
+            let file = ex.file.trim_start_matches("exercises/");
+            assert!(
+                text.lines().any(|l| l.contains(&stars) && l.contains(file)),
+                "{} 里介绍练习 {}（{}）的那一行应当写着 {stars}",
+                chapter.display(),
+                ex.id,
+                ex.file
+            );
+        }
+    }
+    assert!(total >= 40, "全书只有 {total} 道练习，至少要 40 道");
 }

@@ -1,6 +1,8 @@
 //! 运行器 `workbook` 的行为，用真实的命令行调用检查。
 
 use assert_cmd::Command;
+#[cfg(target_os = "linux")]
+use nix::sys::signal::Signal;
 use predicates::prelude::*;
 use testkit::DEADLINE;
 use workbook::lessons;
@@ -224,13 +226,13 @@ fn interrupted_demo_leaves_no_process_behind() {
         l.contains("[服务端]") && l.contains("正在监听")
     });
     let runner = demo.pid();
-    signal(runner, libc::SIGSTOP);
+    signal(runner, Signal::SIGSTOP);
     let children = children_of(runner);
     assert!(
         !children.is_empty(),
         "暂停时运行器应当至少还有服务端这个子进程"
     );
-    signal(runner, libc::SIGKILL);
+    signal(runner, Signal::SIGKILL);
     let done = demo.finish();
     assert!(!done.status.success(), "被杀掉的运行器不应报告成功");
     for pid in children {
@@ -242,10 +244,9 @@ fn interrupted_demo_leaves_no_process_behind() {
 }
 
 #[cfg(target_os = "linux")]
-fn signal(pid: u32, sig: libc::c_int) {
-    // SAFETY: 向本测试启动的进程发信号。
-    let rc = unsafe { libc::kill(pid as libc::pid_t, sig) };
-    assert_eq!(rc, 0, "发信号 {sig} 给 {pid} 失败");
+fn signal(pid: u32, sig: Signal) {
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), sig)
+        .unwrap_or_else(|e| panic!("发信号 {sig} 给 {pid} 失败：{e}"));
 }
 
 /// 父进程是 `parent` 的所有进程（读 /proc/*/stat 的第 4 个字段）。

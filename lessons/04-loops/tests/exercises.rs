@@ -625,7 +625,8 @@ fn check_login(serve_login: Login) {
     drop(file);
 
     // 换一个账号文件：答案必须来自文件，而不是写死在代码里。
-    let file = with_accounts("dave|123\n");
+    // erin 的密码是 "x y "，最后有一个空格。
+    let file = with_accounts("dave|123\nerin|x y \n");
     let path = file.path().to_path_buf();
     let (listener, addr) = listen();
     let running = Running::start("serve_login", move || serve_login(listener, &path, 1));
@@ -640,6 +641,28 @@ fn check_login(serve_login: Login) {
                 ),
                 ("fail", "换了账号文件：里面没有 alice"),
             ],
+        );
+        only.say(
+            &["erin|x y \n"],
+            &[(
+                "success",
+                "账号文件里 erin 的密码是 \"x y \"（最后有一个空格）：空格都是密码的一部分，\
+                 账号文件的一行和客户端的一行都只去掉行尾的 \\r，不要 trim",
+            )],
+        );
+        only.say(
+            &[" dave|123\n"],
+            &[(
+                "fail",
+                "行首的空格也是用户名的一部分：\" dave\" 不是 \"dave\"，只去掉行尾的 \\r，不要 trim 整行",
+            )],
+        );
+        only.say(
+            &["dave|123 \n"],
+            &[(
+                "fail",
+                "dave 的密码是 \"123\"，不是 \"123 \"：行尾只去掉 \\r，不要 trim 整行（trim_end 也不行）",
+            )],
         );
         drop(only);
     });

@@ -28,9 +28,10 @@ impl Read for Deadline {
 
 fn serve_one(stream: TcpStream, idle: Duration) -> io::Result<()> {
     let mut wfile = BufWriter::new(stream.try_clone()?);
+    // 期限在每一行开始时才定下来（见下面的循环）。
     let mut rfile = BufReader::new(Deadline {
         stream,
-        until: Instant::now() + idle,
+        until: Instant::now(),
     });
     let mut number = 0;
     loop {

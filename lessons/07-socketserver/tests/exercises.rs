@@ -611,9 +611,16 @@ fn check_handle_request(handle_request: HandleRequest) {
                 format!("{step} {how}")
             }
         };
+        let rule = match mode.split_once('-').unwrap().0 {
+            "make" => "处理器都没造出来，setup、handle、finish 一个也不调用",
+            "setup" => "setup 出了问题，handle 和 finish 都不调用",
+            _ => {
+                "像 Python 的 try/finally：不管 handle 成功、返回错误还是 panic，之后都要调用 finish"
+            }
+        };
         let mut run = run_once(handle_request, mode, true);
         let got = outcome(&run, &what);
-        expect_eq(&format!("{what}：调用了哪几步"), &run.log, &calls);
+        expect_eq(&format!("{what}：调用了哪几步（{rule}）"), &run.log, &calls);
         expect_eq(
             &format!("{what}：返回值（第一个出问题的步骤和问题的文字）"),
             &got,
@@ -801,7 +808,8 @@ fn check_serve_at_most(serve_at_most: ServeAtMost) {
     let (result, _) = returned(
         &done,
         Duration::from_secs(3),
-        "3 个客户端都服务完了，serve_at_most 过了 3 秒还没返回：shutdown() 了吗？",
+        "3 个客户端都服务完了，serve_at_most 过了 3 秒还没返回：是不是多等了一个（收到第 clients 个地址就该停），\
+         或者忘了 shutdown()？",
     );
     match result {
         Ok(served) => expect_eq(

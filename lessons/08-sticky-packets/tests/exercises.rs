@@ -312,6 +312,27 @@ fn sample(n: usize) -> Vec<u8> {
     (0..n).map(|i| (i * 7 % 251) as u8).collect()
 }
 
+/// 先交出 `data`，然后报一次 `error`，之后是 EOF。
+struct FailsOnce {
+    data: Vec<u8>,
+    error: Option<ErrorKind>,
+}
+
+impl Read for FailsOnce {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.data.is_empty() {
+            let n = buf.len().min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data.drain(..n);
+            return Ok(n);
+        }
+        match self.error.take() {
+            Some(kind) => Err(io::Error::new(kind, "模拟的错误")),
+            None => Ok(0),
+        }
+    }
+}
+
 fn check_varint(read: ReadVarint) {
     with_deadline("read_varint_frame（内存里的字节）", move || {
         // 先一帧一帧地单独读：每次 read 只给 1、2、3 个字节。
@@ -460,6 +481,18 @@ fn check_varint(read: ReadVarint) {
              长度是对方说的，不一定是真的：收到多少再占多少（比如 take(len) 加 read_to_end）",
             size(claimed),
             size(largest)
+        );
+
+        // read 报了别的错（连接被重置）：原样返回，不要当成 Interrupted 重试，也不要换成别的错误。
+        let mut r = FailsOnce {
+            data: vec![0x80],
+            error: Some(ErrorKind::ConnectionReset),
+        };
+        let got = read(&mut r, MIB);
+        expect_error(
+            "长度前缀读到一半，read 报了“连接被重置”：这个错误应当原样返回（只有 Interrupted 才重试）",
+            &got,
+            ErrorKind::ConnectionReset,
         );
 
         // 读到一半的 EOF：长度里面、内容里面。
@@ -829,10 +862,21 @@ fn check_server(serve: Serve) {
 
     // 1. 教程式的客户端：发一帧就等回复；同一个连接上再发；两帧一次写出（粘在一起）；空帧；正好 max。
     let client = server.connect();
+    let asked = Instant::now();
     let got = ask(&server, &client, "我爱Python".as_bytes(), "发“我爱Python”");
+    let took = asked.elapsed();
     let whole =
         "回复应当是收到的整帧内容加上“ 是的呢”（一帧可能要分几次 read 才到齐：长度先到、内容后到）";
     expect_bytes(whole, &got, &with_reply("我爱Python".as_bytes()));
+    if took >= IDLE * 3 / 4 {
+        panic!(
+            "发“我爱Python”：回复对了，可它过了 {:.1} 秒才到（空闲超时是 {:.1} 秒）：是不是空闲超时断开连接时才发出去？\
+             回复写进 BufWriter 以后要 flush（BufWriter 把字节攒着，flush 或者被丢弃时才真正发出）；一帧到齐就回复{}",
+            took.as_secs_f64(),
+            IDLE.as_secs_f64(),
+            server.gone()
+        );
+    }
     let got = ask(
         &server,
         &client,

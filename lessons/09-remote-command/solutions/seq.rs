@@ -23,11 +23,8 @@ pub fn check_seq(args: &[&str], max_lines: u64) -> Result<u64, String> {
     // i64 的差可能放不下（-9223372036854775808 到 9223372036854775807），换成 i128 来算。
     let (first, step, last) = (i128::from(first), i128::from(step), i128::from(last));
     let span = last - first;
-    let lines = if span != 0 && (span > 0) != (step > 0) {
-        0
-    } else {
-        span / step + 1
-    };
+    // 差和步长一正一负（乘积是负数）：方向不对，一行也不打印。乘积放得进 i128。
+    let lines = if span * step < 0 { 0 } else { span / step + 1 };
     if lines > i128::from(max_lines) {
         return Err(format!("seq 会打印 {lines} 行，超过了上限 {max_lines} 行"));
     }

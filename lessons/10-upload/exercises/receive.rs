@@ -10,6 +10,7 @@
 //! - 用一个固定大小的缓冲区，边收边写，不要先把整个文件读进内存；不要读超过 `size` 个字节；
 //! - 摘要对不上：返回 `ErrorKind::InvalidData` 的错误；
 //! - 对方在 `size` 个字节到齐之前关了连接（`read` 返回 0）：返回 `ErrorKind::UnexpectedEof` 的错误；
+//! - `read` 返回 `ErrorKind::Interrupted`（被信号打断了）时再读一次；别的错误（比如读超时）原样交出去；
 //! - `dir/name` 已经有文件了，哪怕它是在你收的过程中才出现的：不覆盖它，返回
 //!   `ErrorKind::AlreadyExists` 的错误；
 //! - 出了任何错，`dir` 里都不能留下你的临时文件。

@@ -716,7 +716,53 @@ fn check_receive(receive: Receive) {
         &vec!["a.bin".to_string(), "b.bin".to_string()],
     );
 
-    // 11. 存放目录不存在：返回错误，而不是一直重试。
+    // 11. 第一次读被信号打断（Interrupted）：再读一次就好，不是错误。
+    let dir = fresh(root, "interrupted");
+    let d = dir.clone();
+    let result = call("receive_checked（读被打断）", move || {
+        let mut r = Interrupts {
+            first: true,
+            inner: io::Cursor::new(b"hello".to_vec()),
+        };
+        receive(&mut r, &d, "a.txt", 5, &sha256(b"hello"))
+    });
+    if let Err(e) = result {
+        panic!(
+            "第一次 read 返回了 Interrupted（被信号打断），你的函数就放弃了（{}）：这时要再读一次",
+            describe_io(&e)
+        );
+    }
+    expect_eq(
+        "保存的内容",
+        &fs::read(dir.join("a.txt")).unwrap(),
+        &b"hello".to_vec(),
+    );
+
+    // 12. 对方发了一部分就不说话了（连接还开着）：读超时的错误要交出去，不能一直重试。
+    let dir = fresh(root, "silent");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (done, wait_done) = channel::<()>();
+    let quiet = thread::spawn(move || {
+        let mut s = peers::connect(addr).unwrap();
+        s.write_all(&[3u8; 100]).unwrap();
+        let _ = wait_done.recv_timeout(DEADLINE); // 连接开着，一个字节也不再发
+    });
+    let (stream, _) = listener.accept().unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let d = dir.clone();
+    let result = call(
+        "receive_checked（对方不说话，读超时）",
+        move || receive(&mut &stream, &d, "慢.bin", 300, &sha256(&[3u8; 300])),
+    );
+    let _ = done.send(());
+    quiet.join().unwrap();
+    assert!(result.is_err(), "对方不说话、读超时了，应当返回那个错误");
+    expect_empty("读超时之后", &dir);
+
+    // 13. 存放目录不存在：返回错误，而不是一直重试。
     let missing = root.join("没有这个目录");
     let result = call("receive_checked（存放目录不存在）", move || {
         receive(
@@ -728,6 +774,21 @@ fn check_receive(receive: Receive) {
         )
     });
     assert!(result.is_err(), "存放目录不存在时应当返回错误");
+}
+
+/// 第一次被读时返回 `Interrupted`，之后照常。
+struct Interrupts {
+    first: bool,
+    inner: io::Cursor<Vec<u8>>,
+}
+
+impl Read for Interrupts {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if std::mem::take(&mut self.first) {
+            return Err(ErrorKind::Interrupted.into());
+        }
+        self.inner.read(buf)
+    }
 }
 
 /// 第 1 步里看到的临时文件名，以及把其中最后一串数字加 1 到 32 得到的名字：
@@ -845,7 +906,12 @@ impl Client {
                 String::from_utf8_lossy(&line).into_owned()
             }
             Ok(_) if line.is_empty() => {
-                panic!("{what}：你的服务端没有回答就关闭了连接（{likely}）")
+                panic!(
+                    "{what}：你的服务端没有回答就关闭了连接（{likely}）。\
+                     处理连接的线程 panic 了，连接也会这样关掉：比如它调用了还没写完的\
+                     parse_announced、receive_checked（练习 2、3，not yet implemented）。\
+                     评分时加 --verbose 能看到那个线程的 panic"
+                )
             }
             Ok(_) => panic!(
                 "{what}：回答要以换行结束，你的服务端发了 {:?} 就关闭了连接",
@@ -864,6 +930,23 @@ impl Client {
         expect_eq(&format!("{what}：回答不对"), &got, &"ok".to_string());
     }
 
+    /// 回答 error 之后，服务端应当关闭这个连接：再读只读到 EOF。
+    fn expect_closed(&mut self, what: &str) {
+        match until_closed(&mut self.reader, WAIT) {
+            Closing::Closed => {}
+            Closing::Failed(e) => panic!(
+                "{what}：回答 error 之后要关闭这个连接，{}",
+                waited("连接关闭", &e, WAIT, "后面的字节已经分不清是不是请求头了")
+            ),
+            Closing::StillSending(rest) => panic!(
+                "{what}：回答 error 之后要关闭这个连接，可过了 {} 秒它还开着，你的服务端还在发：{:?}\n  \
+                 后面的字节已经分不清是不是请求头了：回答 error 之后就关闭连接，不要接着读下一个请求头",
+                WAIT.as_secs(),
+                cut(&String::from_utf8_lossy(&rest))
+            ),
+        }
+    }
+
     fn expect_error(&mut self, yours: &mut Yours, what: &str) {
         let got = self.answer(yours, what, "坏的请求也要回答 error <原因>");
         assert!(
@@ -871,6 +954,37 @@ impl Client {
             "{what}：应当回答 error <原因>，你的服务端回答的是 {:?}",
             cut(&got)
         );
+    }
+}
+
+/// 一直读到对方关闭连接时，是怎么结束的。
+enum Closing {
+    /// 读到 EOF，或者连接被重置：关掉了。
+    Closed,
+    /// 读出了错（比如等了一次读超时还没有数据）。
+    Failed(io::Error),
+    /// 到了期限还没关，对方一直在发：收到的字节。
+    StillSending(Vec<u8>),
+}
+
+/// 一直读到对方关闭连接，最多 `limit`：一个每隔一会儿就发点什么的服务端也挡不住评分结束。
+fn until_closed(r: &mut impl Read, limit: Duration) -> Closing {
+    let started = Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) => return Closing::Closed,
+            Ok(n) => {
+                got.extend_from_slice(&buf[..n]);
+                if started.elapsed() >= limit {
+                    return Closing::StillSending(got);
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => return Closing::Closed,
+            Err(e) => return Closing::Failed(e),
+        }
     }
 }
 
@@ -983,6 +1097,7 @@ fn check_serve(serve: Serve) {
         let mut c = Client::connect(addr, &mut yours, &what);
         c.send(&mut yours, &what, &bytes);
         c.expect_error(&mut yours, &what);
+        c.expect_closed(&what);
         expect_files(&mut yours, &dir, &mut saved, &what, &[]);
     }
     expect_eq(
@@ -1018,17 +1133,28 @@ fn check_serve(serve: Serve) {
     let what = "一个连接连上后什么也不发，这时另一个客户端上传 不说话时.txt";
     let mut silent = Client::connect(addr, &mut yours, what);
     let mut c = Client::connect(addr, &mut yours, what);
+    let asked = Instant::now();
     c.send(&mut yours, what, &request("不说话时.txt", b"hi"));
     c.expect_ok(
         &mut yours,
         &format!("{what}：一个连接一直不说话，别的客户端也不该等它：每个连接要有自己的线程"),
     );
+    let took = asked.elapsed();
+    // 不说话的连接这时应当还开着、你的服务端也还没对它说什么：它要等满空闲超时。
     silent.stream.set_nonblocking(true).unwrap();
     let mut probe = [0u8; 1];
-    let closed_already = matches!(silent.stream.read(&mut probe), Ok(0));
+    let probed = silent.stream.read(&mut probe);
     assert!(
-        !closed_already,
-        "{what}：等到不说话的连接被关掉，另一个客户端才得到回答：每个连接要有自己的线程"
+        matches!(&probed, Err(e) if e.kind() == ErrorKind::WouldBlock),
+        "{what}：另一个客户端过了 {:.1} 秒才得到回答，这时不说话的连接已经{}（空闲超时是 {} 秒）：\
+         你的服务端是不是等到不说话的连接超时，才去服务下一个？每个连接要有自己的线程",
+        took.as_secs_f64(),
+        match &probed {
+            Ok(0) => "被关掉了".to_string(),
+            Ok(_) => "收到了你的服务端的回答".to_string(),
+            Err(e) => format!("出了错（{}）", describe_io(e)),
+        },
+        idle.as_secs()
     );
     silent.stream.set_nonblocking(false).unwrap();
     expect_files(&mut yours, &dir, &mut saved, what, &["不说话时.txt"]);
@@ -1038,14 +1164,19 @@ fn check_serve(serve: Serve) {
         .set_read_timeout(Some(idle * 4 + WAIT))
         .unwrap();
     // 关掉之前说一句 error（说明为什么）也可以。
-    let mut said = Vec::new();
-    match silent.stream.read_to_end(&mut said) {
-        Ok(_) => {}
-        Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
-        Err(e) => panic!(
+    match until_closed(&mut silent.stream, idle * 4 + WAIT) {
+        Closing::Closed => {}
+        Closing::Failed(e) => panic!(
             "一个连接 {} 秒不说话，你的服务端应当关掉它：{}",
             idle.as_secs(),
             waited("它被关掉", &e, idle * 4 + WAIT, "给每个连接设读超时 idle")
+        ),
+        Closing::StillSending(said) => panic!(
+            "一个连接 {} 秒不说话，你的服务端应当关掉它，可它过了 {} 秒还开着，你的服务端一直在发：{:?}\n  \
+             空闲超时以后说一句 error 可以，然后就关闭连接，不要接着等下一个请求头",
+            idle.as_secs(),
+            (idle * 4 + WAIT).as_secs(),
+            cut(&String::from_utf8_lossy(&said))
         ),
     }
     assert!(

@@ -62,6 +62,11 @@ impl Proc {
     /// 标准输入、输出、错误都接到管道上。
     pub fn from_command(mut cmd: Command) -> Proc {
         let program = cmd.get_program().to_string_lossy().into_owned();
+        // 程序提示用户敲的命令（装了 just 写 `just …`，没装写 `cargo run -- …`）在测试里固定成 just 的写法，
+        // 保存的输出在哪台机器上都一样；要测另一种写法的测试自己设 WORKBOOK_JUST。
+        if !cmd.get_envs().any(|(k, _)| k == "WORKBOOK_JUST") {
+            cmd.env("WORKBOOK_JUST", "1");
+        }
         let mut child = cmd
             .env("NO_COLOR", "1")
             .env_remove("RUST_BACKTRACE")

@@ -11,6 +11,7 @@ fn cmd(bin: &str) -> Command {
     let mut c = Command::cargo_bin(bin).expect("程序已编译");
     c.env("NO_COLOR", "1")
         .env_remove("RUST_BACKTRACE")
+        .env("WORKBOOK_JUST", "1")
         .timeout(DEADLINE);
     c
 }

@@ -10,6 +10,7 @@ fn output(program: &str, args: &[&str], stdin: &str) -> String {
     let out = Command::new(program)
         .args(args)
         .env("NO_COLOR", "1")
+        .env("WORKBOOK_JUST", "1")
         .env("PYTHONIOENCODING", "utf-8")
         .write_stdin(stdin.to_string())
         .timeout(DEADLINE)

@@ -237,6 +237,7 @@ fn run_http_get(dir: &std::path::Path, args: &[&str]) -> testkit::Finished {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("WORKBOOK_JUST", "1")
         .env_remove("RUST_BACKTRACE")
         .timeout(DEADLINE)
         .output()

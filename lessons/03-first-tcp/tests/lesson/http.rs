@@ -18,6 +18,7 @@ fn http_get(dir: &Path, args: &[&str]) -> Finished {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("WORKBOOK_JUST", "1")
         .env_remove("RUST_BACKTRACE")
         .timeout(DEADLINE)
         .output()

@@ -212,6 +212,9 @@ fn traced(program: &str, args: &[String]) -> Vec<String> {
                 .iter()
                 .any(|p| l.starts_with(p))
         })
+        // 有的机器上，C 库查主机名、用户名时会先连 nscd 之类的本机服务（AF_UNIX 套接字）：
+        // 那和这个程序的网络代码无关，不算。
+        .filter(|l| !l.starts_with("socket(AF_UNIX") && !l.starts_with("socket(AF_LOCAL"))
         // strace 用空格把“= 返回值”对齐到某一列：压成一个空格，换台机器也一样。
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
         .collect()

@@ -300,6 +300,7 @@ pub(crate) fn http_twin_in(dir: &Path, side: Side, py: &'static str, port: &str)
         .env("PYTHONUNBUFFERED", "1")
         .env("PYTHONIOENCODING", "utf-8")
         .env_remove("RUST_BACKTRACE")
+        .env("WORKBOOK_JUST", "1")
         .timeout(DEADLINE)
         .output()
         .expect("HTTP 教程版能运行");

@@ -334,8 +334,15 @@ fn line_reader(stream: TcpStream) -> mpsc::Receiver<(String, Instant)> {
 }
 
 fn next_line(rx: &mpsc::Receiver<(String, Instant)>, what: &str) -> (String, Instant) {
-    rx.recv_timeout(Duration::from_secs(10))
-        .unwrap_or_else(|_| panic!("等了 10 秒没有收到 {what}"))
+    match rx.recv_timeout(DEADLINE) {
+        Ok(got) => got,
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            panic!("等了 {} 秒没有收到 {what}", DEADLINE.as_secs())
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            panic!("还没收到 {what}，连接就断了（服务端把这个成员请出去了？）")
+        }
+    }
 }
 
 /// 聊天室里有一个从不读消息的成员，和一个每 3 秒才读 600 字节的成员。别人的消息照样立刻送到；
@@ -692,26 +699,33 @@ fn the_accept_back_off_in_a_captured_run() {
         "# 服务端在 ulimit -n 64 下运行（最多 64 个文件描述符），80 个客户端同时连上、都不说话：\n",
     );
     let accepted = log.matches("的新连接").count();
-    let mut shown = 0;
-    for line in log.lines() {
-        if line.contains("接受连接") {
-            // “连续失败了 N 次”的 N 每次运行都不同。
-            let line = match line.find("连续失败了 ") {
-                Some(at) => format!("{}连续失败了 N 次）", &line[..at]),
-                None => line.to_string(),
-            };
-            story.push_str(&format!("[服务端] {line}\n"));
-        } else if line.contains("的新连接") && shown < 2 {
-            shown += 1;
-            story.push_str(&format!("[服务端] {line}\n"));
-            if shown == 2 {
-                story.push_str("# ……（接受了几十个连接之后，描述符用完了）\n");
-            }
-        }
-        if line.contains("接受连接恢复正常") {
-            break;
-        }
+    // 退避的日志由接受连接的线程写，“新连接”那几行由各个连接的线程写：两边的先后每次可能不同。
+    // 按事情发生的顺序讲：先是接受下来的连接（只列两个），再是描述符用完时的那一行，最后是恢复。
+    let until_recovery: Vec<&str> = log
+        .lines()
+        .take_while(|l| !l.contains("接受连接恢复正常"))
+        .collect();
+    for line in until_recovery
+        .iter()
+        .filter(|l| l.contains("的新连接"))
+        .take(2)
+    {
+        story.push_str(&format!("[服务端] {line}\n"));
     }
+    story.push_str("# ……（接受了几十个连接之后，描述符用完了）\n");
+    for line in until_recovery.iter().filter(|l| l.contains("接受连接失败")) {
+        story.push_str(&format!("[服务端] {line}\n"));
+    }
+    let recovered = log
+        .lines()
+        .find(|l| l.contains("接受连接恢复正常"))
+        .expect("上面已经等到了恢复的那一行");
+    // “连续失败了 N 次”的 N 每次运行都不同。
+    let recovered = match recovered.find("连续失败了 ") {
+        Some(at) => format!("{}连续失败了 N 次）", &recovered[..at]),
+        None => recovered.to_string(),
+    };
+    story.push_str(&format!("[服务端] {recovered}\n"));
     assert!(accepted > 2, "{log}");
     story.push_str("# 这一阵失败只记了一行；客户端们断开、描述符空出来以后，服务端照常接受\n");
     testkit::assert_matches_saved(

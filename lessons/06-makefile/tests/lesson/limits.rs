@@ -51,6 +51,7 @@ fn run_measured(program: &str, args: &[&str], stdin: &str) -> Ended {
     let mut child = Command::new(program)
         .args(args)
         .env("NO_COLOR", "1")
+        .env("WORKBOOK_JUST", "1")
         .env_remove("RUST_BACKTRACE")
         .stdin(Stdio::piped())
         // 修好之前客户端会把几百 MiB 的回复打印出来：扔掉标准输出，只看标准错误。

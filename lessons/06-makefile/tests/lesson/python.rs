@@ -12,6 +12,7 @@ fn output(program: &str, args: &[&str]) -> String {
     let out = Command::new(program)
         .args(args)
         .env("NO_COLOR", "1")
+        .env("WORKBOOK_JUST", "1")
         .timeout(DEADLINE)
         .assert()
         .success()

@@ -24,6 +24,7 @@ fn run(program: &str, args: &[&str], stdin: &str) -> String {
     let out = Command::new(program)
         .args(args)
         .env("NO_COLOR", "1")
+        .env("WORKBOOK_JUST", "1")
         .write_stdin(stdin)
         .timeout(DEADLINE)
         .assert()

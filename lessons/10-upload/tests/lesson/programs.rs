@@ -19,6 +19,7 @@ fn run_client(args: &[&str]) -> (i32, String, String) {
         .args(args)
         .current_dir(repo_root())
         .env("NO_COLOR", "1")
+        .env("WORKBOOK_JUST", "1")
         .env_remove("RUST_BACKTRACE")
         .timeout(DEADLINE)
         .output()
