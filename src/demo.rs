@@ -32,6 +32,7 @@ struct Running {
     expect_code: i32,
     stdin: Option<ChildStdin>,
     close_stdin_when: Option<String>,
+    interrupt_when: Option<String>,
     /// 服务端输出里第一个监听地址。
     addr: Option<SocketAddr>,
     status: Option<ExitStatus>,
@@ -215,6 +216,7 @@ impl Demo<'_> {
             expect_code: step.expect_code,
             stdin,
             close_stdin_when: step.close_stdin_when.clone(),
+            interrupt_when: step.interrupt_when.clone(),
             addr: None,
             status: None,
             killed: false,
@@ -283,6 +285,21 @@ impl Demo<'_> {
                             p.stdin = None;
                             p.close_stdin_when = None;
                         }
+                    }
+                }
+                for p in &mut self.procs {
+                    let hit = p
+                        .interrupt_when
+                        .as_deref()
+                        .is_some_and(|n| text.contains(n));
+                    if hit && p.status.is_none() {
+                        p.interrupt_when = None;
+                        println!(
+                            "{} {}",
+                            "▶".bold(),
+                            format!("向{}发送 Ctrl-C（SIGINT）", p.label).bold()
+                        );
+                        interrupt(p.pid);
                     }
                 }
                 self.seen.push(text);
@@ -383,6 +400,20 @@ fn kill(pid: u32) {
     use nix::unistd::Pid;
     // 向自己启动、尚未回收的子进程发信号；它已经退出时只是返回错误。
     let _ = kill(Pid::from_raw(pid as i32), Signal::SIGKILL);
+}
+
+/// 像在终端里按 Ctrl-C 一样，向子进程发 SIGINT。
+#[cfg(unix)]
+fn interrupt(pid: u32) {
+    use nix::sys::signal::{kill, Signal};
+    use nix::unistd::Pid;
+    let _ = kill(Pid::from_raw(pid as i32), Signal::SIGINT);
+}
+
+/// Windows 上没法只给一个子进程发 Ctrl-C：直接结束它（演示会报告它被结束了）。
+#[cfg(not(unix))]
+fn interrupt(pid: u32) {
+    kill(pid);
 }
 
 #[cfg(not(unix))]

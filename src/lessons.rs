@@ -81,6 +81,9 @@ pub struct DemoStep {
     pub close_stdin_when: Option<String>,
     /// 等任一程序输出包含这段文字的一行后，才启动这一步。
     pub start_when: Option<String>,
+    /// 等任一程序输出包含这段文字的一行后，向这个程序发送 SIGINT（就像在它的终端里按了 Ctrl-C）。
+    /// 会优雅关闭的服务端配上 `exits = true`：演示等它自己退出，并检查退出码。
+    pub interrupt_when: Option<String>,
     /// 客户端不等它结束就进行下一步（几个客户端同时运行）。
     #[serde(default)]
     pub parallel: bool,

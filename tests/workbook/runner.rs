@@ -86,7 +86,7 @@ fn running_one_program_passes_arguments_and_exit_code_through() {
 
 #[test]
 fn every_demo_runs_to_the_end_and_exits_0() {
-    // 十课的演示同时跑（各自绑定空闲端口，互不干扰），测试的用时是最慢的那一课，而不是十课之和。
+    // 各课的演示同时跑（各自绑定空闲端口，互不干扰），测试的用时是最慢的那一课，而不是各课之和。
     let lessons = lessons::load_all(&lessons::repo_root()).unwrap();
     let runs: Vec<_> = lessons
         .iter()
