@@ -498,3 +498,37 @@ pub fn with_deadline<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send
         Err(RecvTimeoutError::Timeout) => panic!("{what} 超过 {DEADLINE:?} 还没有结束"),
     }
 }
+
+/// 一个程序的副本，放在别的用户也进得去的临时目录里；这个值被丢弃时副本随之删掉。
+///
+/// 有的测试用 `setpriv` 换成另一个用户（nobody 之类）运行服务端，好限制它的线程数。仓库却可能在只有自己
+/// 进得去的目录里（比如 `mktemp -d` 建的 `/tmp/tmp.XXXX`，权限 700），换了用户就执行不了里面的程序
+/// （“Permission denied”）。进程启动以后副本就可以删了：已经在运行的程序不受影响。
+pub struct SharedProgram {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl SharedProgram {
+    pub fn path(&self) -> &str {
+        self.path.to_str().expect("临时目录的路径是 UTF-8")
+    }
+}
+
+/// 把 `program` 复制到一个人人可读、可执行的临时目录里，见 [`SharedProgram`]。
+#[cfg(unix)]
+pub fn shared_program(program: &str) -> SharedProgram {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::Builder::new()
+        .prefix("workbook-shared-")
+        .tempdir()
+        .expect("能建临时目录");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("能改临时目录的权限");
+    let name = PathBuf::from(program);
+    let path = dir.path().join(name.file_name().expect("程序路径有文件名"));
+    std::fs::copy(program, &path).unwrap_or_else(|e| panic!("复制 {program} 失败：{e}"));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+        .expect("能改副本的权限");
+    SharedProgram { _dir: dir, path }
+}

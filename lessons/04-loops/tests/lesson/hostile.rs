@@ -496,7 +496,8 @@ fn server_with_few_threads(name: &str, test: &str) -> Option<Proc> {
         eprintln!("跳过 {test}：需要 root 和 setpriv、prlimit 才能限制服务端的线程数");
         return None;
     }
-    let program = bin(name);
+    // 换了用户，仓库所在的目录未必进得去：用一份人人能执行的副本（服务端启动以后就删掉）。
+    let program = testkit::shared_program(&bin(name));
     Some(Proc::server(
         "setpriv",
         [
@@ -505,7 +506,7 @@ fn server_with_few_threads(name: &str, test: &str) -> Option<Proc> {
             "--clear-groups",
             "prlimit",
             "--nproc=6:6",
-            program.as_str(),
+            program.path(),
             "--port",
             "0",
         ],

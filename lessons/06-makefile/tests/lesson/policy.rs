@@ -154,6 +154,9 @@ fn thread_limit_tools() -> bool {
 /// 以一个专用的用户、最多 3 个线程（主线程 + 2 个连接）运行服务端。
 fn thread_limited_server(program: &str, uid: u32) -> Proc {
     let id = uid.to_string();
+    // 换了用户，仓库所在的目录未必进得去：用一份人人能执行的副本（服务端启动以后就删掉）。
+    let shared = testkit::shared_program(program);
+    let program = shared.path();
     Proc::server(
         "setpriv",
         [

@@ -111,6 +111,8 @@ fn starved_server(nproc: u32) -> Option<Proc> {
         return None;
     }
     let nproc = format!("--nproc={nproc}:");
+    // 换了用户，仓库所在的目录未必进得去：用一份人人能执行的副本（服务端启动以后就删掉）。
+    let shared = testkit::shared_program(SERVER);
     Some(Proc::server(
         "setpriv",
         [
@@ -120,7 +122,7 @@ fn starved_server(nproc: u32) -> Option<Proc> {
             "prlimit",
             &nproc,
             "--",
-            SERVER,
+            shared.path(),
             "--port",
             "0",
             "--max-connections",
