@@ -323,6 +323,9 @@ fn the_chat_member_over_the_cap_is_told_why_in_a_line() {
 /// 一个读者：把收到的每一行连同收到的时刻交给通道，直到连接关闭。
 fn line_reader(stream: TcpStream) -> mpsc::Receiver<(String, Instant)> {
     let (tx, rx) = mpsc::channel();
+    // 等多久由读通道的一方决定（recv_timeout）；这里的读线程只管读，不设读超时：机器忙的时候
+    // 一行 60 KB 的消息晚到几秒，不该被当成连接断了。服务端被杀掉时连接关闭，这个线程随之结束。
+    stream.set_read_timeout(None).unwrap();
     thread::spawn(move || {
         let mut reader = BufReader::new(stream);
         let mut line = String::new();
@@ -769,7 +772,12 @@ fn a_member_that_never_reads_in_a_captured_run() {
             sent += 1;
             continue;
         }
-        let (line, _) = next_line(&a_lines, "乙的话");
+        let Ok((line, _)) = a_lines.recv_timeout(DEADLINE) else {
+            panic!(
+                "甲没有收到乙的话（已经收到 {got} 条）。服务端的日志：\n{}",
+                srv.stdout_so_far()
+            );
+        };
         if line.starts_with("用户2：") {
             got += 1;
         } else {
