@@ -5,7 +5,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use testkit::DEADLINE;
@@ -138,11 +137,19 @@ impl Sandbox {
 }
 
 /// 同一时间只让一个沙盒编译：它们共用目标目录里同一个包的产物。
-fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: OnceLock<std::sync::Mutex<()>> = OnceLock::new();
-    LOCK.get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
+/// 用目标目录里的一个文件锁，而不是进程里的 Mutex：每个测试一个进程的测试工具（cargo nextest）
+/// 同时运行这几个测试时，也一个一个来。锁随返回的文件一起释放。
+fn one_at_a_time() -> fs::File {
+    let path = target_dir().join("workbook-grading-sandbox.lock");
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .unwrap_or_else(|e| panic!("打不开锁文件 {}：{e}", path.display()));
+    // 写全名：标准库从 1.89 起也有一个 File::lock，这里要的是 fs4 的（最低支持的 Rust 是 1.88）。
+    fs4::FileExt::lock(&file).unwrap_or_else(|e| panic!("锁不上 {}：{e}", path.display()));
+    file
 }
 
 #[test]
