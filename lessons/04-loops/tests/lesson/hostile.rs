@@ -757,6 +757,8 @@ fn a_member_that_never_reads_in_a_captured_run() {
     story.push_str(&format!("[甲] {}\n", next_line(&a_lines, "甲的欢迎语").0));
     let mut b = connect(addr);
     let _b_lines = line_reader(b.try_clone().unwrap());
+    // 等乙真的成了“用户2”再让丙连上：两个连接的线程谁先进聊天室，每次可能不同。
+    srv.expect_stdout("用户2（");
     let silent = connect_with_small_window(addr);
     srv.expect_stdout("用户3（");
     story.push_str("# 乙进来了；丙进来了，但从不读消息\n");
