@@ -84,18 +84,27 @@ fn one_address_gets_half_the_connections_and_idle_ones_are_dropped() {
         started.elapsed()
     );
     srv.expect_stdout("太久没有说话");
-    // 名额在处理连接的线程完全结束时才归还，可能比对方看到连接关闭晚一点点：撞上“占了 2 个连接”就稍等再连。
-    // 名额真没回来的话，一直等到期限也等不来，照样失败。
-    let give_up = Instant::now() + DEADLINE;
-    let reply = loop {
+    let (_, reply) = once_a_slot_is_back(|| {
         let mut again = connect_from(attacker, addr);
         let reply = ask(&mut again, "echo 又来了");
+        (again, reply)
+    });
+    assert_eq!(reply, "又来了\n");
+}
+
+/// 连上来、拿到第一个回答；回答是“你的地址已经占了 2 个连接”就稍等再连，直到期限。
+///
+/// 名额在处理连接的线程完全结束时才归还，这可能比对方看到连接关闭、比日志里的“离开了”晚一点点。
+/// 名额真漏掉了的话，一直等到期限也等不来，最后那个回答照样让调用者的断言失败。
+fn once_a_slot_is_back(mut attempt: impl FnMut() -> (TcpStream, String)) -> (TcpStream, String) {
+    let give_up = Instant::now() + DEADLINE;
+    loop {
+        let (stream, reply) = attempt();
         if !reply.contains("占了") || Instant::now() > give_up {
-            break reply;
+            return (stream, reply);
         }
         thread::sleep(Duration::from_millis(20));
-    };
-    assert_eq!(reply, "又来了\n");
+    }
 }
 
 /// `/proc/<pid>/limits` 里“Max processes”的硬限制。
@@ -173,20 +182,14 @@ fn a_thread_that_cannot_start_refuses_one_client_and_the_slot_comes_back() {
             return;
         };
         for round in 0..6 {
-            // 上一个客户端的名额在它的线程完全结束时才归还，这可能比日志里的“离开了”晚一点点：
-            // 撞上“占了 2 个连接”就稍等再连。名额真漏掉了的话，一直等到期限也等不来，下面照样失败。
-            let give_up = Instant::now() + DEADLINE;
-            let (stream, reply) = loop {
+            let (stream, reply) = once_a_slot_is_back(|| {
                 let mut stream = connect(&srv);
                 if nproc == 3 {
                     write_frame(&mut stream, b"echo hi").unwrap();
                 }
                 let reply = frame_text(&mut stream);
-                if !reply.contains("占了") || Instant::now() > give_up {
-                    break (stream, reply);
-                }
-                thread::sleep(Duration::from_millis(20));
-            };
+                (stream, reply)
+            });
             assert!(
                 reply.starts_with("error: ") && reply.contains("线程"),
                 "nproc={nproc} 第 {round} 个客户端应当收到一帧说明开不了线程：{reply}"
