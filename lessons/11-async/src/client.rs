@@ -67,7 +67,8 @@ pub struct Crowd {
 }
 
 // ANCHOR: crowd
-/// 同时开 `clients` 个连接，每个连接一个任务。任何一个出错，就报出是第几个、为什么。
+/// 同时开 `clients` 个连接，每个连接一个任务。有连接出错时，等所有连接都有了结果（每个连接都有自己的
+/// 期限，等得到头），报出一共几个失败、编号最小的那个是第几个、为什么。
 pub async fn crowd(
     addr: SocketAddr,
     clients: usize,
@@ -83,13 +84,28 @@ pub async fn crowd(
         tasks.spawn(async move { (i, session(addr, &names, timeout, echo).await) });
     }
     let mut heard = vec![Vec::new(); clients];
+    let mut failed = 0;
+    let mut first: Option<(usize, anyhow::Error)> = None;
     while let Some(done) = tasks.join_next().await {
         let (i, result) = done.context("一个客户端任务意外结束")?;
-        heard[i] = match result {
-            Ok(lines) => lines,
-            Err(e) if clients == 1 => return Err(e),
-            Err(e) => return Err(e.context(format!("{clients} 个连接里的第 {} 个失败", i + 1))),
-        };
+        match result {
+            Ok(lines) => heard[i] = lines,
+            Err(e) => {
+                failed += 1;
+                if first.as_ref().is_none_or(|(j, _)| i < *j) {
+                    first = Some((i, e));
+                }
+            }
+        }
+    }
+    if let Some((i, e)) = first {
+        if clients == 1 {
+            return Err(e);
+        }
+        return Err(e.context(format!(
+            "{clients} 个连接里有 {failed} 个失败，编号最小的是第 {} 个",
+            i + 1
+        )));
     }
     Ok(Crowd {
         heard,

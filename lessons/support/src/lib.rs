@@ -113,11 +113,50 @@ pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>> {
     Ok(addrs)
 }
 
-/// 绑定一个 TCP 监听套接字。端口被占用时提示换一个端口，或用 `--port 0` 让系统挑一个。
+/// 服务端的积压队列（`listen` 的参数）有多长：握手已经完成、还没被 `accept` 取走的连接最多排多少条。
+///
+/// 标准库的 `TcpListener::bind` 固定用 128。一下子涌来几百个连接（第 11 课的演示就是 300 个）时，
+/// 128 不够：队列满了，Linux 改用 SYN cookies 应答，这时客户端最后那个 ACK 可能被丢掉，
+/// 而且没有人重发。客户端以为连上了，服务端却从来没见过这个连接。这些服务端都是“先开口”的
+/// （先发 `Welcome!`），客户端就一直等一句永远不会来的欢迎语。1024 个位置只是一点内核内存；
+/// 系统还会把它截到 `/proc/sys/net/core/somaxconn`。
+pub const BACKLOG: i32 = 1024;
+
+/// 绑定一个 TCP 监听套接字，积压队列长 [`BACKLOG`]。端口被占用时提示换一个端口，或用 `--port 0`
+/// 让系统挑一个。
 pub fn bind(host: &str, port: u16) -> Result<TcpListener> {
-    let addrs = resolve(host, port)?;
-    TcpListener::bind(&addrs[..]).with_context(|| bind_failed(host, port))
+    bind_with_backlog(host, port, BACKLOG)
 }
+
+/// 和 [`bind`] 一样，积压队列的长度自己定（第 11 课用它演示队列太短时丢掉的连接）。
+///
+/// 标准库没有这个参数，所以用 `socket2` 一步一步来：建套接字、`SO_REUSEADDR`（和标准库一样，
+/// 见第 03 课的 TIME_WAIT）、`bind`、`listen(backlog)`。地址有好几个时逐个试，和标准库一样。
+pub fn bind_with_backlog(host: &str, port: u16, backlog: i32) -> Result<TcpListener> {
+    let addrs = resolve(host, port)?;
+    let mut last = None;
+    for addr in addrs {
+        match listen_on(addr, backlog) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = Some(e),
+        }
+    }
+    let err = last.unwrap_or_else(|| io::Error::other("没有可用的地址"));
+    Err(err).with_context(|| bind_failed(host, port))
+}
+
+// ANCHOR: listen_on
+fn listen_on(addr: SocketAddr, backlog: i32) -> io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    // Windows 上的 SO_REUSEADDR 意思不同（允许抢别人的端口），标准库在那里也不设。
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(backlog)?;
+    Ok(socket.into())
+}
+// ANCHOR_END: listen_on
 
 /// 绑定一个 UDP 套接字，错误信息与 [`bind`] 相同。
 pub fn bind_udp(host: &str, port: u16) -> Result<UdpSocket> {

@@ -34,12 +34,17 @@ fn real_main(args: Args) -> Result<()> {
         .first()
         .context("没有可用的地址")?;
     let clients = args.clients as usize;
-    let crowd = lesson_11::block_on(client::crowd(addr, clients, &args.names, timeout))?
-        .with_context(|| {
-            format!(
-                "和服务端的对话没有完成。服务端在运行吗？先在另一个终端里启动它：{}",
-                support::command_line("lesson 11 server")
-            )
+    let crowd =
+        lesson_11::block_on(client::crowd(addr, clients, &args.names, timeout))?.map_err(|e| {
+            // 只有连接被拒绝时才提醒“先启动服务端”：服务端在运行、却没说完话时，这个提醒只会误导人。
+            if refused(&e) {
+                e.context(format!(
+                    "服务端在运行吗？先在另一个终端里启动它：{}",
+                    support::command_line("lesson 11 server")
+                ))
+            } else {
+                e.context("和服务端的对话没有完成")
+            }
         })?;
     if clients == 1 {
         return Ok(()); // 每句话已经一到就打印出来了
@@ -52,4 +57,13 @@ fn real_main(args: Args) -> Result<()> {
         crowd.elapsed.as_secs_f64()
     ));
     Ok(())
+}
+
+/// 错误链里有没有“连接被拒绝”（那个端口上没有人在监听）。
+fn refused(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+    })
 }

@@ -22,6 +22,11 @@ struct Args {
     /// 怎样等那几毫秒：tokio（对）、thread（错：整个服务端跟着停下）、spawn-blocking（交给阻塞线程池）
     #[arg(long, value_name = "等法", value_enum, default_value_t = Sleep::Tokio)]
     sleep: Sleep,
+    /// 积压队列多长（listen 的参数），1 到 65535：握手完成、还没被 accept 取走的连接最多排多少条。
+    /// 设得很小（比如 8），再用 --clients 300 一下子连过来，就能看到被悄悄丢掉的连接
+    #[arg(long, value_name = "条", default_value_t = support::BACKLOG as u64,
+          value_parser = support::cli::ranged(1, 65_535, "条"))]
+    backlog: u64,
     /// 不逐个记录连接的来去，只记录启动、拒绝和关闭（几百个客户端同时来时用）
     #[arg(long)]
     quiet: bool,
@@ -38,7 +43,8 @@ fn main() -> ExitCode {
 
 // ANCHOR: main
 fn real_main(args: Args) -> Result<()> {
-    let listener = support::bind(&args.listen.host, args.listen.port)?;
+    let backlog = i32::try_from(args.backlog)?;
+    let listener = support::bind_with_backlog(&args.listen.host, args.listen.port, backlog)?;
     let addr = listener.local_addr()?;
     let policy = args.limits.policy();
     let shutdown = args.shutdown.shutdown();
