@@ -55,7 +55,8 @@ async def main(args):
 
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGINT, stop.set)
-    server = await asyncio.start_server(on_connect, args.host, args.port)
+    # 积压队列 1024 条，和 Rust 版的 support::bind 一样（asyncio 默认只有 100）。
+    server = await asyncio.start_server(on_connect, args.host, args.port, backlog=1024)
     print("Python 异步服务端 正在监听 %s:%d" % server.sockets[0].getsockname()[:2], flush=True)
     await stop.wait()
     print("收到 Ctrl-C，开始关闭", flush=True)
