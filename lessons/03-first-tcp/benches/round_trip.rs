@@ -115,12 +115,11 @@ fn body_download(streaming: bool) -> io::Result<()> {
 /// 本进程到目前为止的常驻内存峰值（MiB）。流式的测量先做，所以它的峰值不受另一种的影响。
 #[cfg(target_os = "linux")]
 fn peak_rss_mib() -> i64 {
-    // SAFETY: getrusage 只写我们给它的结构。
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
-        return -1;
+    use nix::sys::resource::{getrusage, UsageWho};
+    match getrusage(UsageWho::RUSAGE_SELF) {
+        Ok(usage) => usage.max_rss() / 1024, // Linux 上单位是 KiB
+        Err(_) => -1,
     }
-    usage.ru_maxrss / 1024
 }
 
 #[cfg(not(target_os = "linux"))]

@@ -48,11 +48,9 @@ fn a_64_mib_body_is_streamed_to_the_file() {
     }
     #[cfg(target_os = "linux")]
     {
-        // SAFETY: getrusage 只写我们给它的结构。
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-        assert_eq!(rc, 0);
-        let peak_mib = usage.ru_maxrss / 1024; // Linux 上单位是 KiB
+        use nix::sys::resource::{getrusage, UsageWho};
+        let usage = getrusage(UsageWho::RUSAGE_CHILDREN).expect("getrusage 失败");
+        let peak_mib = usage.max_rss() / 1024; // Linux 上单位是 KiB
         assert!(
             peak_mib < 32,
             "l03-http-get 的内存峰值是 {peak_mib} MiB：64 MiB 的正文应当边收边写，而不是先收进内存"

@@ -118,23 +118,15 @@ fn rss_and_threads(pid: u32) -> Option<(u64, u64)> {
 
 /// 把自己的文件描述符上限提到硬上限，返回提完以后的上限。
 fn raise_fd_limit() -> u64 {
-    // SAFETY: getrlimit / setrlimit 只读写这里的一个结构体。
-    unsafe {
-        let mut lim = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
-            return 1024;
-        }
-        lim.rlim_cur = lim.rlim_max;
-        libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
-        libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
-        // rlim_t 在有的系统上不是 u64。
-        #[allow(clippy::unnecessary_cast)]
-        let limit = lim.rlim_cur as u64;
-        limit
-    }
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    let Ok((_, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
+        return 1024;
+    };
+    // 提不上去（比如硬上限是“无限”而系统不接受）也不要紧：下面按实际的上限来。
+    let _ = setrlimit(Resource::RLIMIT_NOFILE, hard, hard);
+    // rlim_t 在有的系统上不是 u64。
+    #[allow(clippy::unnecessary_cast)]
+    getrlimit(Resource::RLIMIT_NOFILE).map_or(1024, |(soft, _)| soft as u64)
 }
 
 /// 连上并读到 Welcome!；失败返回 None。

@@ -7,6 +7,8 @@
 
 pub mod grading;
 pub mod peers;
+#[cfg(unix)]
+pub mod signal;
 
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};

@@ -151,8 +151,12 @@ pub fn trickle(
 pub fn vanish(stream: TcpStream, data: &[u8], keep: usize) -> io::Result<()> {
     let mut stream = stream;
     stream.write_all(&data[..keep.min(data.len())])?;
-    let socket = socket2::SockRef::from(&stream);
-    socket.set_linger(Some(Duration::ZERO))?;
+    reset(stream)
+}
+
+/// 用 RST 关闭连接（SO_LINGER = 0）：系统不发正常的 FIN，对方看到“连接被重置”。
+pub fn reset(stream: TcpStream) -> io::Result<()> {
+    socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO))?;
     drop(stream);
     Ok(())
 }

@@ -256,26 +256,7 @@ fn client_that_resets_the_connection_gets_a_clear_message() {
 
 /// 用 SO_LINGER = 0 关闭连接：系统发出 RST 而不是正常的 FIN，对方看到“连接被重置”。
 fn reset(stream: TcpStream) {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsRawFd;
-        let linger = libc::linger {
-            l_onoff: 1,
-            l_linger: 0,
-        };
-        // SAFETY: 对一个有效的套接字设置选项，参数指向一个活着的 linger 结构。
-        let rc = unsafe {
-            libc::setsockopt(
-                stream.as_raw_fd(),
-                libc::SOL_SOCKET,
-                libc::SO_LINGER,
-                &linger as *const libc::linger as *const libc::c_void,
-                std::mem::size_of::<libc::linger>() as libc::socklen_t,
-            )
-        };
-        assert_eq!(rc, 0, "设置 SO_LINGER 失败");
-    }
-    drop(stream);
+    testkit::peers::reset(stream).expect("设置 SO_LINGER 失败");
 }
 
 #[test]

@@ -51,9 +51,8 @@ fn is_timeout(e: &io::Error) -> bool {
 }
 
 /// 让进程暂停或继续（SIGSTOP / SIGCONT）。暂停的进程被 Proc 丢弃时照样会被 SIGKILL 杀掉。
-fn signal(server: &Proc, sig: libc::c_int) {
-    // SAFETY: 只是给测试自己启动的子进程发信号。
-    assert_eq!(unsafe { libc::kill(server.pid() as libc::pid_t, sig) }, 0);
+fn signal(server: &Proc, sig: testkit::signal::Signal) {
+    testkit::signal::send(server.pid(), sig);
 }
 
 #[test]
@@ -128,10 +127,10 @@ fn unread_bytes_turn_the_close_into_a_reset() {
     let mut t = Transcript::default();
     t.lines(&server.stdout_so_far());
     // 先让服务端暂停：客户端的 20000 个字节全部进了服务端内核的接收缓冲区，它才开始读。
-    signal(&server, libc::SIGSTOP);
+    signal(&server, testkit::signal::Signal::SIGSTOP);
     let mut conn = connect(&server);
     conn.write_all(&[b'a'; 20000]).unwrap();
-    signal(&server, libc::SIGCONT);
+    signal(&server, testkit::signal::Signal::SIGCONT);
     t.note("客户端：一口气发出 20000 个字节 a（比服务端 8 KiB 的读缓冲区大），不半关闭；服务端先暂停着，等这些字节全部到达才继续");
     t.lines(&server.expect_stdout("aaaaaaaaaa"));
     let port = server.port();

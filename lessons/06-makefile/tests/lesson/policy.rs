@@ -50,8 +50,11 @@ fn cpu_time(pid: u32) -> Duration {
     let fields: Vec<&str> = rest.split_whitespace().collect();
     // rest 从第 3 个字段开始：utime 是第 14 个、stime 是第 15 个。
     let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-    // SAFETY: sysconf 只读一个系统常量，没有指针参数。
-    let per_sec = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    let per_sec = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK)
+        .ok()
+        .flatten()
+        .unwrap_or(100)
+        .max(1) as u64;
     Duration::from_millis(ticks * 1000 / per_sec)
 }
 
@@ -138,8 +141,7 @@ fn out_of_descriptors_the_line_server_backs_off_and_logs_once() {
 /// 有没有办法给服务端一个可靠的线程上限：root 才能换成一个没有别的进程的用户
 /// （RLIMIT_NPROC 按用户数线程，对 root 不起作用），还要有 setpriv 和 prlimit。
 fn thread_limit_tools() -> bool {
-    // SAFETY: geteuid 没有参数，总是成功。
-    let root = unsafe { libc::geteuid() } == 0;
+    let root = nix::unistd::geteuid().is_root();
     let have = |tool: &str| {
         std::process::Command::new(tool)
             .arg("--version")

@@ -213,33 +213,16 @@ fn client_without_a_server_says_how_to_start_one() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_connection_reset_before_accept_does_not_stop_the_servers() {
-    use std::os::fd::AsRawFd;
+    use testkit::signal::Signal;
     for program in [SERVER, LINE_SERVER] {
         let mut server = Proc::server(program, ["--port", "0"]);
-        let pid = server.pid() as libc::pid_t;
+        let pid = server.pid();
         // 先让服务端暂停：连接停在“握手已完成、还没 accept”的队列里，RST 一定赶在 accept 之前。
         // 测试失败时 Proc 被丢弃，SIGKILL 对暂停的进程同样有效，不会留下进程。
-        // SAFETY: 只是给自己启动的子进程发信号。
-        assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0);
+        testkit::signal::send(pid, Signal::SIGSTOP);
         let stream = connect(server.addr());
-        let linger = libc::linger {
-            l_onoff: 1,
-            l_linger: 0,
-        };
-        // SAFETY: 文件描述符在调用期间有效，指针指向活着的局部变量，长度与类型一致。
-        let set = unsafe {
-            libc::setsockopt(
-                stream.as_raw_fd(),
-                libc::SOL_SOCKET,
-                libc::SO_LINGER,
-                (&linger as *const libc::linger).cast(),
-                std::mem::size_of::<libc::linger>() as libc::socklen_t,
-            )
-        };
-        assert_eq!(set, 0, "设置 SO_LINGER 失败");
-        drop(stream);
-        // SAFETY: 同上。
-        assert_eq!(unsafe { libc::kill(pid, libc::SIGCONT) }, 0);
+        testkit::peers::reset(stream).expect("设置 SO_LINGER 失败");
+        testkit::signal::send(pid, Signal::SIGCONT);
 
         if program == SERVER {
             let (ok, out, err) = client(&server.port(), &["还在"]);

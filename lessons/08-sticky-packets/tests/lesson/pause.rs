@@ -89,25 +89,11 @@ fn all_stopped(pid: u32) -> bool {
 
 /// 暂停进程（SIGSTOP），等它的每个线程都真的停下再返回。
 pub fn stop(pid: u32) {
-    // SAFETY: kill 只是给一个进程号发信号，不涉及内存。
-    let rc = unsafe { libc::kill(pid as libc::pid_t, libc::SIGSTOP) };
-    assert_eq!(
-        rc,
-        0,
-        "SIGSTOP 发不出去：{}",
-        std::io::Error::last_os_error()
-    );
+    testkit::signal::send(pid, testkit::signal::Signal::SIGSTOP);
     wait_until(&format!("进程 {pid} 停下"), || all_stopped(pid));
 }
 
 /// 让暂停的进程继续（SIGCONT）。它阻塞着的 recv 会接着等（没有设超时时，内核自动重新开始这次调用）。
 pub fn resume(pid: u32) {
-    // SAFETY: 同上。
-    let rc = unsafe { libc::kill(pid as libc::pid_t, libc::SIGCONT) };
-    assert_eq!(
-        rc,
-        0,
-        "SIGCONT 发不出去：{}",
-        std::io::Error::last_os_error()
-    );
+    testkit::signal::send(pid, testkit::signal::Signal::SIGCONT);
 }

@@ -78,9 +78,7 @@ pub fn server(bin: &str, extra: &[&str]) -> Proc {
 /// 像在终端里按 Ctrl-C 一样，给进程发 SIGINT。
 #[cfg(unix)]
 pub fn ctrl_c(proc: &Proc) {
-    // SAFETY: 向这个测试自己启动、还没回收的子进程发信号。
-    let rc = unsafe { libc::kill(proc.pid() as libc::pid_t, libc::SIGINT) };
-    assert_eq!(rc, 0, "发 SIGINT 失败");
+    testkit::signal::interrupt(proc.pid());
 }
 
 /// 输出里的端口换成默认端口，好和保存的输出比较。
