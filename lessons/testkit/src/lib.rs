@@ -534,3 +534,56 @@ pub fn shared_program(program: &str) -> SharedProgram {
         .expect("能改副本的权限");
     SharedProgram { _dir: dir, path }
 }
+
+/// 一个连上去一定被拒绝的端口：套接字绑定了它、却不 `listen`，活多久就占多久。
+///
+/// “绑定一个空闲端口再放掉”是不够的：测试是并发跑的，放掉的一瞬间，别的测试的服务端
+/// （`--port 0`）可能正好拿到这个端口，“连不上服务端”的测试就连上了别人的服务端，
+/// 别人的服务端也多出一个陌生的连接。占着不放，系统就不会把它再分给别人；没有 `listen`，
+/// 连过来的 SYN 得到的是 RST，客户端看到“连接被拒绝”。
+pub struct ClosedPort {
+    socket: socket2::Socket,
+}
+
+impl ClosedPort {
+    /// 端口号。
+    pub fn port(&self) -> u16 {
+        self.addr().port()
+    }
+
+    /// 完整的地址（`127.0.0.1:端口`）。
+    pub fn addr(&self) -> SocketAddr {
+        self.socket
+            .local_addr()
+            .ok()
+            .and_then(|a| a.as_socket())
+            .expect("绑定过的套接字有地址")
+    }
+}
+
+/// 占住一个端口，不监听：见 [`ClosedPort`]。
+pub fn closed_port() -> ClosedPort {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("能建 TCP 套接字");
+    socket
+        .bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .expect("能绑定 127.0.0.1:0");
+    ClosedPort { socket }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_port_refuses_and_stays_taken() {
+        let closed = closed_port();
+        let err = std::net::TcpStream::connect(closed.addr()).expect_err("不该连得上");
+        assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused, "{err}");
+        // 它还占着：同一个端口绑不上。
+        assert!(std::net::TcpListener::bind(closed.addr()).is_err());
+        let port = closed.port();
+        drop(closed);
+        assert!(std::net::TcpListener::bind(("127.0.0.1", port)).is_ok());
+    }
+}
