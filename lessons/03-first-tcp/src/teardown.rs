@@ -364,10 +364,12 @@ pub fn backlog() -> Result<()> {
         "  {} 个客户端都收到了“你好”，{AT_ONCE} 条连接此刻同时开着",
         clients.len()
     ));
+    // 只数对端是我们这 20 个客户端的：同一台机器上别的程序也可能恰好连到这个端口上来。
+    let ours: Vec<SocketAddr> = clients.iter().filter_map(|c| c.local_addr().ok()).collect();
     if let Some(table) = tcp_table() {
         let open = table
             .iter()
-            .filter(|e| e.local == addr && e.state == "ESTABLISHED")
+            .filter(|e| e.local == addr && e.state == "ESTABLISHED" && ours.contains(&e.remote))
             .count();
         say(format!(
             "  /proc/net/tcp 里，服务端这边有 {open} 条 ESTABLISHED 的连接"
