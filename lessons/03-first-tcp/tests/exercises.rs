@@ -849,11 +849,8 @@ fn check_ask(ask: Ask) {
     }
 
     // 8. 没有服务端：返回错误，不 panic。
-    let closed = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap()
-    };
-    let (result, _) = timed_ask(ask, "没有服务端在听", closed, "有人吗", roomy);
+    let nobody = testkit::closed_port();
+    let (result, _) = timed_ask(ask, "没有服务端在听", nobody.addr(), "有人吗", roomy);
     if let Ok(reply) = &result {
         panic!(
             "没有服务端在听，应当返回 Err\n  你的结果：Ok({})",

@@ -141,12 +141,10 @@ fn check_pipeline(ask_lines: AskLines) {
     );
 
     // 没有服务端时返回错误，而不是 panic。
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let nobody = testkit::closed_port();
+    let addr = nobody.addr();
     let got = with_deadline("ask_lines 连不上", move || {
-        ask_lines(port, &["x"]).is_err()
+        ask_lines(addr, &["x"]).is_err()
     });
     assert!(got, "连不上服务端时应当返回 Err");
 }

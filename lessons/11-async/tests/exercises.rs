@@ -170,11 +170,11 @@ where
     }
 
     // 没有服务端：连接被拒绝，原样报错。
-    let nobody = bind().local_addr().unwrap();
+    let nobody = testkit::closed_port();
     let got = run_within(
         "连一个没有服务端的端口",
         Duration::from_secs(5),
-        ask(nobody, "Bob".into(), Duration::from_secs(2)),
+        ask(nobody.addr(), "Bob".into(), Duration::from_secs(2)),
     );
     if let Ok(reply) = got {
         panic!(

@@ -217,10 +217,8 @@ fn dir_with_notes() -> tempfile::TempDir {
 fn an_existing_file_is_refused_without_force_before_connecting() {
     let dir = dir_with_notes();
     // 没有服务端在听的端口：如果程序先去连接，报的会是“连不上”，而不是“已经存在”。
-    let port = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port().to_string()
-    };
+    let nobody = testkit::closed_port();
+    let port = nobody.port().to_string();
     let out = http_get(dir.path(), &["--port", &port, "--path", "/notes.txt"]);
     testkit::assert_clear_failure(&out, "notes.txt 已经存在");
     assert!(out.stderr.contains("--force"), "{}", out.stderr);
@@ -322,10 +320,8 @@ fn chunked_response_gets_a_warning() {
 #[test]
 fn no_http_server_and_bad_paths_are_explained() {
     let dir = tempfile::tempdir().unwrap();
-    let port = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port().to_string()
-    };
+    let nobody = testkit::closed_port();
+    let port = nobody.port().to_string();
     let out = http_get(dir.path(), &["--port", &port]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(

@@ -16,12 +16,6 @@ fn saved(name: &str) -> String {
     format!("{}/output/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-/// 一个刚刚还空着、现在没有任何程序在听的端口。
-fn closed_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("能绑定空闲端口");
-    listener.local_addr().unwrap().port()
-}
-
 fn client(args: &[&str]) -> Finished {
     testkit::run(CLIENT, args, "")
 }
@@ -277,7 +271,8 @@ fn silent_client_is_dropped_after_the_timeout() {
 
 #[test]
 fn client_without_a_server_says_how_to_start_one() {
-    let port = closed_port().to_string();
+    let nobody = testkit::closed_port();
+    let port = nobody.port().to_string();
     let out = client(&["--port", &port]);
     no_panic(&out);
     assert_eq!(out.status.code(), Some(1), "{out:?}");

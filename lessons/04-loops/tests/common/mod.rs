@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::time::Duration;
 
 use lesson_04::ctime::looks_like_ctime;
@@ -72,12 +72,6 @@ pub fn mask(text: &str, server_port: &str, default_port: &str) -> String {
     }
     result.push_str(rest);
     result
-}
-
-/// 一个绝对没有程序在监听的端口：绑定一个空闲端口再放掉它。
-pub fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("能绑定空闲端口");
-    listener.local_addr().expect("有地址").port()
 }
 
 /// 直接用套接字连服务端（测试扮演一个“不守规矩”的客户端），读操作有期限。

@@ -8,9 +8,7 @@ use std::net::{Shutdown, TcpListener};
 use std::time::Instant;
 
 use assert_cmd::Command;
-use common::{
-    bin, first_session, free_port, mask, raw_connect, raw_stream, read_line, recv_once, SHOWN_TIME,
-};
+use common::{bin, first_session, mask, raw_connect, raw_stream, read_line, recv_once, SHOWN_TIME};
 use lesson_04::ctime::looks_like_ctime;
 use predicates::prelude::*;
 use testkit::{assert_matches_saved, Proc, DEADLINE};
@@ -270,7 +268,8 @@ fn client_reports_a_server_that_goes_away() {
 
 #[test]
 fn clients_without_a_server_say_how_to_start_it() {
-    let port = free_port().to_string();
+    let nobody = testkit::closed_port();
+    let port = nobody.port().to_string();
     // 每个客户端都说出和它配对的那个服务端。
     for (name, hint) in [
         ("l04-client", "just lesson 04 server"),
@@ -540,7 +539,8 @@ fn threaded_server_speaks_the_tutorials_wire_format() {
 #[test]
 fn threaded_client_refuses_names_it_cannot_send() {
     // 这些名字在连接之前就被拒绝：所以这里不需要服务端，错误里也不会说“连不上”。
-    let port = free_port().to_string();
+    let nobody = testkit::closed_port();
+    let port = nobody.port().to_string();
     let long = "长".repeat(400);
     for (names, why) in [
         ("Bob,,Amy", "名字不能是空的"),

@@ -52,12 +52,6 @@ fn read_all(stream: &TcpStream) -> String {
     String::from_utf8(reply).expect("回复是 UTF-8")
 }
 
-/// 一个没有程序在监听的端口：先绑定再放掉。
-fn free_port() -> String {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port().to_string()
-}
-
 #[test]
 fn server_reads_ten_characters_not_ten_bytes() {
     let mut server = Proc::server(SERVER, ["--port", "0"]);
@@ -190,14 +184,16 @@ fn once_serves_one_connection_and_exits() {
 
 #[test]
 fn client_without_a_server_says_how_to_start_one() {
-    let (ok, _, err) = client(&free_port(), &[]);
+    let nobody = testkit::closed_port();
+    let port = nobody.port().to_string();
+    let (ok, _, err) = client(&port, &[]);
     assert!(!ok);
     assert!(err.contains("just lesson 06 server"), "{err}");
     assert!(err.contains("连接被拒绝"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
     Command::cargo_bin("l06-line-client")
         .unwrap()
-        .args(["--port", &free_port()])
+        .args(["--port", &port])
         .env_remove("RUST_BACKTRACE")
         .env("WORKBOOK_JUST", "1")
         .write_stdin("你好\n")

@@ -342,10 +342,8 @@ fn the_client_keeps_replies_within_one_read() {
 
 #[test]
 fn client_without_a_server_says_how_to_start_it() {
-    let port = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port().to_string()
-    }; // 监听套接字已关闭：这个端口上没有服务端
+    let nobody = testkit::closed_port(); // 占着这个端口却不监听：这里没有服务端
+    let port = nobody.port().to_string();
     client(&port, "你好\n")
         .code(1)
         .stderr(predicate::str::contains("just lesson 07 server"))

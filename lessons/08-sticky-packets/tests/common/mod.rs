@@ -2,8 +2,6 @@
 
 #![allow(dead_code)]
 
-use std::net::TcpListener;
-
 use testkit::{normalize, Finished, Proc};
 
 pub const TUTORIAL_SERVER: &str = env!("CARGO_BIN_EXE_l08-tutorial-server");
@@ -16,12 +14,6 @@ pub const FRAMED_CLIENT: &str = env!("CARGO_BIN_EXE_l08-framed-client");
 /// 运行一个客户端直到结束（有期限），标准输入给定。
 pub fn run_client(bin: &str, args: &[&str], stdin: &str) -> Finished {
     testkit::run(bin, args, stdin)
-}
-
-/// 一个此刻没有程序在监听的端口：先占住一个空闲端口，再放开。
-pub fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("能绑定空闲端口");
-    listener.local_addr().unwrap().port()
 }
 
 /// 把输出里的真实端口换成默认端口，好和书里保存的输出比较。

@@ -10,7 +10,8 @@ use testkit::assert_clear_failure;
 
 #[test]
 fn clients_without_a_server_say_how_to_start_one() {
-    let port = free_port().to_string();
+    let nobody = testkit::closed_port();
+    let port = nobody.port().to_string();
     let out = run_client(CLIENT, &["--port", &port, "你好"], "");
     assert_clear_failure(&out, "just lesson 08 server");
     assert!(out.stderr.contains("连不上服务端"), "{}", out.stderr);
@@ -39,7 +40,8 @@ fn servers_report_a_port_that_is_already_taken() {
 #[test]
 fn each_mode_refuses_messages_it_cannot_carry_before_connecting() {
     // 没有服务端也没关系：这些检查在连接之前。
-    let port = free_port().to_string();
+    let nobody = testkit::closed_port();
+    let port = nobody.port().to_string();
     let out = run_client(CLIENT, &["--port", &port, "--mode", "ack", "你好", ""], "");
     assert_clear_failure(&out, "第 2 条消息：ack 模式发不了空消息");
     let out = run_client(

@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -395,13 +395,9 @@ fn a_client_dripping_one_byte_at_a_time_is_dropped() {
 
 #[test]
 fn a_client_with_no_server_gets_a_clear_error() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let nobody = testkit::closed_port();
     Command::new(CLIENT)
-        .args(["--port", &port.to_string()])
+        .args(["--port", &nobody.port().to_string()])
         .env("NO_COLOR", "1")
         .env("WORKBOOK_JUST", "1")
         .write_stdin("echo hi\n")

@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 
 use tempfile::TempDir;
@@ -114,12 +114,6 @@ pub fn random_bytes(len: usize, seed: u64) -> Vec<u8> {
 pub fn sha256(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     format!("{:x}", Sha256::digest(bytes))
-}
-
-/// 一个此刻没有程序在监听的端口：先占住一个空闲端口，再放开。
-pub fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("能绑定空闲端口");
-    listener.local_addr().unwrap().port()
 }
 
 /// 书里展示的输出文件 `output/<name>` 的路径。

@@ -311,7 +311,8 @@ fn a_download_that_does_not_match_is_thrown_away() {
 
 #[test]
 fn a_client_without_a_server_says_how_to_start_one() {
-    let port = free_port().to_string();
+    let nobody = testkit::closed_port();
+    let port = nobody.port().to_string();
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("a.txt");
     fs::write(&src, "x").unwrap();

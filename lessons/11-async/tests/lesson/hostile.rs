@@ -200,12 +200,8 @@ fn bad_arguments_fail_clearly() {
     let out = testkit::run(SERVER, ["--port", &taken.port()], "");
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
-    let nobody = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let out = testkit::run(CLIENT, ["--port", &nobody.to_string()], "");
+    let nobody = testkit::closed_port();
+    let out = testkit::run(CLIENT, ["--port", &nobody.port().to_string()], "");
     testkit::assert_clear_failure(&out, "lesson 11 server");
 }
 
