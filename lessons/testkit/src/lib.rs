@@ -109,7 +109,14 @@ impl Proc {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        let mut proc = Proc::spawn(program, args);
+        let mut cmd = Command::new(program);
+        cmd.args(args);
+        Proc::server_from_command(cmd)
+    }
+
+    /// 同 [`Proc::server`]，用一个准备好的 `Command`（比如要给服务端设环境变量时）。
+    pub fn server_from_command(cmd: Command) -> Proc {
+        let mut proc = Proc::from_command(cmd);
         let first = proc.next_stdout_line(DEADLINE).unwrap_or_else(|| {
             let rest = proc.kill_and_collect();
             panic!(
