@@ -48,10 +48,20 @@ pub struct Entry {
 }
 
 /// 读出本机所有 IPv4 TCP 套接字（Linux 的 `/proc/net/tcp`）。别的系统上没有这个文件，返回 `None`。
+///
+/// 这张表不是一张快照：内核一段一段地把它交给我们，两段之间别的程序开了、关了连接，
+/// 同一个套接字可能被列两次，也可能漏掉一个。重复的这里去掉；要数准的地方，数不对就再读一遍。
 pub fn tcp_table() -> Option<Vec<Entry>> {
     let text = fs::read_to_string("/proc/net/tcp").ok()?;
     // 每行：序号 本端地址 对端地址 状态 发送队列:接收队列 ……；地址是十六进制的 IP:端口。
-    Some(text.lines().skip(1).filter_map(parse_line).collect())
+    let mut seen = std::collections::HashSet::new();
+    Some(
+        text.lines()
+            .skip(1)
+            .filter_map(parse_line)
+            .filter(|e| seen.insert((e.local, e.remote)))
+            .collect(),
+    )
 }
 
 fn parse_line(line: &str) -> Option<Entry> {
@@ -85,6 +95,19 @@ pub fn state_of(table: &[Entry], local: SocketAddr, remote: SocketAddr) -> Optio
         .map(|e| e.state)
 }
 // ANCHOR_END: tcp_state
+
+/// 反复读表，直到 `count` 数出 `want` 来，或者过了 [`SETTLE`]；返回最后一次数出来的数。
+/// 没有这张表时返回 `None`。
+fn count_until(want: u64, count: impl Fn(&[Entry]) -> Option<u64>) -> Option<Option<u64>> {
+    let start = Instant::now();
+    loop {
+        let got = count(&tcp_table()?);
+        if got == Some(want) || start.elapsed() > SETTLE {
+            return Some(got);
+        }
+        thread::sleep(Duration::from_millis(1));
+    }
+}
 
 /// 一条连接的两端：客户端的地址和服务端（accept 得到的那一端）的地址。
 #[derive(Clone, Copy)]
@@ -320,16 +343,16 @@ pub fn backlog() -> Result<()> {
             )),
         }
     }
-    if let Some(table) = tcp_table() {
-        if let Some(entry) = table
+    let queued = count_until(kept.len() as u64, |table| {
+        table
             .iter()
             .find(|e| e.local == addr && e.state == "LISTEN")
-        {
-            say(format!(
-                "  /proc/net/tcp 里，监听套接字的队列里排着 {} 条连接",
-                entry.rx_queue
-            ));
-        }
+            .map(|e| e.rx_queue)
+    });
+    if let Some(Some(queued)) = queued {
+        say(format!(
+            "  /proc/net/tcp 里，监听套接字的队列里排着 {queued} 条连接"
+        ));
     }
     drop(kept);
     drop(listener);
@@ -366,11 +389,14 @@ pub fn backlog() -> Result<()> {
     ));
     // 只数对端是我们这 20 个客户端的：同一台机器上别的程序也可能恰好连到这个端口上来。
     let ours: Vec<SocketAddr> = clients.iter().filter_map(|c| c.local_addr().ok()).collect();
-    if let Some(table) = tcp_table() {
-        let open = table
+    let open = count_until(AT_ONCE as u64, |table| {
+        let n = table
             .iter()
             .filter(|e| e.local == addr && e.state == "ESTABLISHED" && ours.contains(&e.remote))
             .count();
+        Some(n as u64)
+    });
+    if let Some(Some(open)) = open {
         say(format!(
             "  /proc/net/tcp 里，服务端这边有 {open} 条 ESTABLISHED 的连接"
         ));
