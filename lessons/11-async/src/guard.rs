@@ -91,13 +91,8 @@ impl<S> Guarded<S> {
     }
 }
 
-/// 超时的错误：和线程版说的一样。
-pub fn too_slow(min_rate: u64) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::TimedOut,
-        format!("对方太慢或一直不说话：平均每秒不到 {min_rate} 字节，断开"),
-    )
-}
+/// 超时的错误：就是线程版的那一个，说的话一字不差。
+pub use support::serve::too_slow;
 
 impl<S: AsyncRead + Unpin> AsyncRead for Guarded<S> {
     fn poll_read(

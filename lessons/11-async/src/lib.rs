@@ -41,14 +41,9 @@ pub mod exercises;
 #[doc(hidden)]
 pub mod solutions;
 
-/// 服务端写日志的方式：程序里打印到标准输出，基准测试里什么也不做。
-/// 用普通函数指针：它可以随意复制，放进任何任务里都是 `Send` 的。
-pub type Log = fn(&str);
-
-/// 打印一行日志并立刻刷新。
-pub fn print_log(line: &str) {
-    support::say(line);
-}
+/// 写日志的方式和第 04 课一样：`Log` 是普通函数指针（可以随意复制，放进任何任务里都是 `Send` 的），
+/// `print_log` 打印一行并立刻刷新，`no_log` 什么也不做（基准测试里用）。
+pub use lesson_04::{no_log, print_log, Log};
 
 /// 只打印和单个连接无关的日志（启动、拒绝、关闭）：几百个连接同时来时，不必每个连接都记两行。
 pub fn quiet_log(line: &str) {
@@ -57,9 +52,6 @@ pub fn quiet_log(line: &str) {
         support::say(line);
     }
 }
-
-/// 不写日志。
-pub fn no_log(_: &str) {}
 
 /// 关闭时的命令行参数：四个服务端都一样。
 #[derive(clap::Args, Clone, Debug)]

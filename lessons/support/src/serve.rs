@@ -343,7 +343,8 @@ impl Guarded {
     }
 }
 
-fn too_slow(min_rate: u64) -> io::Error {
+/// 对方太慢（或者一直不说话）时读写报的错：`TimedOut`，附一句中文说明。异步版的 `Guarded` 也用它。
+pub fn too_slow(min_rate: u64) -> io::Error {
     io::Error::new(
         ErrorKind::TimedOut,
         format!("对方太慢或一直不说话：平均每秒不到 {min_rate} 字节，断开"),
