@@ -9,13 +9,12 @@
 //!   个客户端），立刻放开监听套接字、不再接受新连接；正在进行的连接最多再等 `drain` 这么久，
 //!   还没说完的，断开。等的时候再按一次 Ctrl-C（`force`），就不等了。
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use support::serve::{Backoff, Policy, Refusal};
+use support::serve::{Backoff, Policy, Refusal, Slots};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -36,10 +35,11 @@ pub struct Conn {
     pub slot: Slot,
 }
 
-/// 一个连接占着的名额：总数里的一张许可证，加上它的地址的一份。丢弃时两样都归还。
+/// 一个连接占着的名额：总数里的一张许可证，加上它的地址的一份（线程版的 `support::serve::Slot`）。
+/// 丢弃时两样都归还。
 pub struct Slot {
     _permit: OwnedSemaphorePermit,
-    _share: Share,
+    _share: support::serve::Slot,
 }
 
 /// 什么时候关闭、关闭时等多久。
@@ -115,46 +115,6 @@ impl Interrupts {
 }
 // ANCHOR_END: ctrl_c
 
-/// 每个地址占了几个名额（同一个 IP 最多占总名额的一半，和线程版一样）。
-struct Shares {
-    per_address: usize,
-    taken: Mutex<HashMap<IpAddr, usize>>,
-}
-
-/// 一个地址的一份名额；丢弃时归还。
-struct Share {
-    shares: Arc<Shares>,
-    ip: IpAddr,
-}
-
-impl Shares {
-    fn take(self: &Arc<Self>, ip: IpAddr) -> Result<Share, Refusal> {
-        // 这把锁只在这里和 Drop 里拿一下，从不跨过 .await：用标准库的 Mutex 就好。
-        let mut taken = self.taken.lock().unwrap_or_else(|e| e.into_inner());
-        let mine = taken.entry(ip).or_insert(0);
-        if *mine >= self.per_address {
-            return Err(Refusal::TooManyFromYou(*mine));
-        }
-        *mine += 1;
-        Ok(Share {
-            shares: Arc::clone(self),
-            ip,
-        })
-    }
-}
-
-impl Drop for Share {
-    fn drop(&mut self) {
-        let mut taken = self.shares.taken.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(n) = taken.get_mut(&self.ip) {
-            *n -= 1;
-            if *n == 0 {
-                taken.remove(&self.ip);
-            }
-        }
-    }
-}
-
 /// 一个任务结束时交回来的：它是服务了一个连接，还是只是拒绝了一个。
 enum Done {
     Served,
@@ -179,10 +139,9 @@ where
     F: Future<Output = ()> + Send + 'static,
 {
     let permits = Arc::new(Semaphore::new(policy.max_connections));
-    let shares = Arc::new(Shares {
-        per_address: policy.per_address,
-        taken: Mutex::new(HashMap::new()),
-    });
+    // 每个地址占了几个名额（同一个 IP 最多占总名额的一半）：和线程版共用 `support::serve::Slots`。
+    // 它也数总数，可总数先由 Semaphore 把关，它那一关永远过得去。
+    let shares = Slots::new(policy);
     let mut tasks = JoinSet::new();
     let mut backoff = Backoff::default();
     let mut served = 0u64;
@@ -227,7 +186,7 @@ where
         let taken = Arc::clone(&permits)
             .try_acquire_owned()
             .map_err(|_| Refusal::Full(policy.max_connections))
-            .and_then(|permit| Ok((permit, shares.take(peer.ip())?)));
+            .and_then(|permit| Ok((permit, shares.acquire(peer.ip())?)));
         let (permit, share) = match taken {
             Ok(pair) => pair,
             Err(why) => {
