@@ -34,7 +34,10 @@ fn built_book() -> Option<&'static Path> {
             return None;
         }
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let out = std::env::temp_dir().join(format!("workbook-book-{}", std::process::id()));
+        // 放在 cargo 给测试的临时目录（target/tmp）里，cargo clean 会清掉它，不留在 /tmp。
+        // 名字带进程号：同时跑的几个测试进程（比如 nextest）各编各的，互不覆盖。
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("workbook-book-{}", std::process::id()));
         let _ = fs::remove_dir_all(&out);
         let status = Command::new("mdbook")
             .args(["build", "book", "-d"])
@@ -128,6 +131,8 @@ struct Browser {
     driver: Child,
     port: u16,
     session: String,
+    /// 这个浏览器自己的配置目录，关掉浏览器时删掉。
+    profile: PathBuf,
 }
 
 impl Browser {
@@ -162,8 +167,8 @@ impl Browser {
         // 每个浏览器一个自己的配置目录：两个 Chromium 共用一个目录时，第二个会变成第一个的新窗口。
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let profile =
-            std::env::temp_dir().join(format!("workbook-chromium-{}-{n}", std::process::id()));
+        let profile = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("workbook-chromium-{}-{n}", std::process::id()));
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -177,6 +182,7 @@ impl Browser {
             driver,
             port,
             session: String::new(),
+            profile: profile.clone(),
         };
         let reply = browser.call("POST", "/session", Some(caps));
         browser.session = reply["sessionId"]
@@ -265,6 +271,7 @@ impl Drop for Browser {
         }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        let _ = fs::remove_dir_all(&self.profile);
     }
 }
 

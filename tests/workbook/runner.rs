@@ -13,7 +13,9 @@ fn workbook() -> Command {
         .env("WORKBOOK_JUST", "1")
         .timeout(DEADLINE * 6);
     // 评分会写进度文件：测试里写到临时位置，不碰学习者自己的进度。
-    let progress = std::env::temp_dir().join(format!("workbook-progress-{}", std::process::id()));
+    // 放在 cargo 给测试的临时目录（target/tmp）里：cargo clean 会清掉它，不留在 /tmp。
+    let progress = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("workbook-progress-{}", std::process::id()));
     cmd.env("WORKBOOK_PROGRESS", progress);
     cmd
 }
